@@ -1,0 +1,60 @@
+"""One error type for content problems, reported as ``path:line: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+class ContentErrors(Exception):
+    """Raised at the end of a stage that found at least one error."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = sorted(errors)
+
+
+class Problems:
+    """Collects every problem of a stage so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.items: list[ContentError] = []
+
+    @staticmethod
+    def _rel(path: Path | str) -> str:
+        # Like a compiler: relative to where the editor ran the build, when possible.
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(ContentError(self._rel(path), line, message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(ContentError(self._rel(path), line, message, warning=True))
+
+    @property
+    def errors(self) -> list[ContentError]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[ContentError]:
+        return sorted(p for p in self.items if p.warning)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.errors)

@@ -1,0 +1,148 @@
+"""Link: the cross-references between provisions, topics and glossary terms.
+
+Everything here is derived from the model in one linear pass per kind of link;
+the result is an immutable `Links` that templates read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .errors import Problems
+from .glossary import Matcher
+from .model import Document, Paragraph, Provision, Relation, Site, cn_number
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A term found in a paragraph, with a line of context for the term page."""
+
+    term: str
+    provision: Provision | None  # None for a document's own sections (公告, 通知)
+    doc: Document
+    anchor: str  # the paragraph (or section) anchor
+    where: str  # how a reader names the place: 第七条第二款, 公告, 第三部分标题
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Backlink:
+    provision: Provision
+    reason: str
+
+
+@dataclass(frozen=True)
+class Links:
+    provisions: Mapping[str, Provision]  # key "yrd-decision/7" → provision
+    related: Mapping[str, tuple[Backlink, ...]]  # what a provision names, resolved
+    cited_by: Mapping[str, tuple[Backlink, ...]]  # what names a provision
+    topics: Mapping[str, tuple[Provision, ...]]
+    occurrences: Mapping[str, tuple[Occurrence, ...]]
+    neighbours: Mapping[str, tuple[Provision | None, Provision | None]]
+    matcher: Matcher
+
+
+CONTEXT = 24  # characters of context either side of a term on its page
+
+
+def link_site(site: Site, problems: Problems) -> Links:
+    provisions = {p.key: p for d in site.documents for p in d.provisions}
+
+    related: dict[str, list[Backlink]] = {k: [] for k in provisions}
+    cited_by: dict[str, list[Backlink]] = {k: [] for k in provisions}
+    for prov in provisions.values():
+        for rel in prov.related:
+            target = provisions.get(rel.target)
+            if target is None:
+                problems.error(rel.source.path, rel.source.line,
+                               f"related target {rel.target!r} does not exist")
+            elif target is prov:
+                problems.error(rel.source.path, rel.source.line, "a provision cannot be related to itself")
+            else:
+                related[prov.key].append(Backlink(target, rel.reason))
+                cited_by[target.key].append(Backlink(prov, rel.reason))
+
+    topics: dict[str, list[Provision]] = {t.slug: [] for t in site.topics}
+    for prov in provisions.values():
+        for slug in prov.topics:
+            topics.setdefault(slug, []).append(prov)
+
+    neighbours = {}
+    for doc in site.documents:
+        seq = doc.provisions
+        for i, prov in enumerate(seq):
+            neighbours[prov.key] = (seq[i - 1] if i else None, seq[i + 1] if i + 1 < len(seq) else None)
+
+    matcher = Matcher((form, t.slug) for t in site.terms for form in t.forms)
+    occurrences: dict[str, list[Occurrence]] = {t.slug: [] for t in site.terms}
+    for doc in site.documents:
+        for section in doc.sections:
+            first = section.blocks[0] if section.blocks else None
+            where = first.text if first is not None and first.kind == "heading" else "序言"
+            for block in section.blocks:
+                _collect(matcher, block.text, doc, None, section.anchor, where, occurrences)
+        for part in doc.parts:
+            if part.heading:
+                _collect(matcher, part.heading, doc, None, part.anchor,
+                         f"第{part.label}部分标题", occurrences)
+        for prov in doc.provisions:
+            for para in prov.paragraphs:
+                _collect(matcher, para.text, doc, prov, para.anchor,
+                         citation(doc, prov, para, short=True), occurrences)
+    for term in site.terms:
+        if not occurrences[term.slug]:
+            problems.warn(term.source.path, term.source.line,
+                          f"term {term.term!r} occurs nowhere in the documents")
+
+    freeze = MappingProxyType
+    return Links(
+        provisions=freeze(provisions),
+        related=freeze({k: tuple(v) for k, v in related.items()}),
+        cited_by=freeze({k: tuple(v) for k, v in cited_by.items()}),
+        topics=freeze({k: tuple(v) for k, v in topics.items()}),
+        occurrences=freeze({k: tuple(v) for k, v in occurrences.items()}),
+        neighbours=freeze(neighbours),
+        matcher=matcher,
+    )
+
+
+def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None, anchor: str,
+             where: str, out: dict[str, list[Occurrence]]) -> None:
+    for start, end, slug in matcher.find(text):
+        out[slug].append(Occurrence(
+            slug, prov, doc, anchor, where,
+            text[max(0, start - CONTEXT):start], text[start:end], text[end:end + CONTEXT]))
+
+
+# --- Citations (DESIGN.md §2) ------------------------------------------------------------
+
+def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False) -> str:
+    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》."""
+    name = doc.short_title if short else f"《{doc.title}》"
+    if prov.kind == "article":
+        where = f"第{prov.label}条"
+        if para is not None and len(prov.paragraphs) > 1:
+            where += f"第{cn_number(para.index)}款"
+    elif prov.kind == "item":
+        where = f"第{prov.label}项"
+        if not short and prov.part is not None:
+            where = f"第{cn_number(prov.part)}部分" + where
+        if para is not None and len(prov.paragraphs) > 1:
+            where += f"第{cn_number(para.index)}段"
+    else:
+        where = f"第{prov.label}部分"
+        if para is not None and len(prov.paragraphs) > 1:
+            where += f"第{cn_number(para.index)}段"
+    return name + where
+
+
+def provision_name(prov: Provision) -> str:
+    """第七条 / 第（四）项 / 第九部分: how a reader names a provision in running text."""
+    return {"article": f"第{prov.label}条", "item": f"第{prov.label}项"}.get(prov.kind, f"第{prov.label}部分")
+
+
+__all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site", "citation", "provision_name"]

@@ -1,0 +1,603 @@
+"""Load: read site.yaml and the content tree into the model, collecting every problem.
+
+Nothing here writes files. Each problem is recorded with the file and line it
+comes from; the stage raises `ContentErrors` once, at the end, with all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import markup
+from .errors import Problems
+from .model import (
+    Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
+    SiteConfig, Source, Term, Topic, cn_number,
+)
+
+DOCUMENT_FILE = "_document.md"
+PROVISION_FILE = re.compile(r"^(?:(\d{2})|part-(\d+))\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+# The two kinds of document this site knows how to number and cite.
+DOC_KINDS = {"决定": "article", "实施方案": "item"}
+
+
+# --- YAML that remembers where each value was written -----------------------
+
+class YMap(dict):
+    line = 1
+    lines: dict
+
+
+class YList(list):
+    line = 1
+    lines: list
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int):
+        self.key, self.line = key, line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YMap:
+    loader.flatten_mapping(node)
+    result = YMap()
+    result.line, result.lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int)):
+            raise _DuplicateKey(key, line)
+        if key in result:
+            raise _DuplicateKey(key, line)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> YList:
+    result = YList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Any:
+    """YAML text → data with line numbers, or None after recording the problem."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        problems.error(path, first_line + exc.line - 1,
+                       f"duplicate or invalid key {exc.key!r}")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(path, line, f"invalid YAML: {exc.problem or exc}")
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        problems.error(path, first_line, f"invalid YAML: {exc}")
+    return None
+
+
+# --- Files -------------------------------------------------------------------
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.error(path, line, "not valid UTF-8")
+        return None
+    except OSError as exc:
+        problems.error(path, 1, f"cannot read file: {exc.strerror}")
+        return None
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.error(path, line, f"control character U+{ord(bad.group()):04X} is not allowed")
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def split_front_matter(text: str, path: Path, problems: Problems):
+    """(front matter data, body, body's first line) or None."""
+    if not text.startswith("---\n"):
+        problems.error(path, 1, "file must start with a YAML front matter block ('---')")
+        return None
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            problems.error(path, 1, "front matter block is not closed with '---'")
+            return None
+    yaml_text = text[4:end + 1]
+    data = parse_yaml(yaml_text, path, 2, problems)
+    if data is None and yaml_text.strip():
+        return None
+    if not isinstance(data, dict):
+        problems.error(path, 2, "front matter must be a mapping of fields")
+        return None
+    body_line = text.count("\n", 0, end + 1) + 2
+    return data, text[end + 5:], body_line
+
+
+class Fields:
+    """Typed access to a front matter mapping, recording what is wrong where."""
+
+    def __init__(self, data: YMap, path: Path, first_line: int, problems: Problems,
+                 known: set[str]):
+        self.data, self.path, self.first, self.problems = data, path, first_line, problems
+        for key in data:
+            if key not in known:
+                self.error(key, f"unknown field {key!r}")
+
+    def line(self, key: str | None = None) -> int:
+        lines = getattr(self.data, "lines", {})
+        if key is not None and key in lines:
+            return self.first + lines[key] - 1
+        return self.first + getattr(self.data, "line", 1) - 1
+
+    def error(self, key: str | None, message: str) -> None:
+        self.problems.error(self.path, self.line(key), message)
+
+    def _get(self, key: str, required: bool):
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.problems.error(self.path, self.line(), f"missing required field {key!r}")
+            return None
+        return self.data[key]
+
+    def str(self, key: str, required: bool = True, max_len: int = 2000) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.error(key, f"field {key!r} must be text")
+            return None
+        value = str(value).strip()
+        if required and not value:
+            self.error(key, f"field {key!r} must not be empty")
+            return None
+        if len(value) > max_len:
+            self.error(key, f"field {key!r} is longer than {max_len} characters")
+            return None
+        return value
+
+    def int(self, key: str, required: bool = True) -> int | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 1000:
+            self.error(key, f"field {key!r} must be a whole number from 1 to 999")
+            return None
+        return value
+
+    def date(self, key: str, required: bool = True) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        self.error(key, f"field {key!r} must be a date written YYYY-MM-DD")
+        return None
+
+    def list(self, key: str, required: bool = False) -> YList:
+        value = self._get(key, required)
+        if value is None:
+            return YList()
+        if not isinstance(value, list):
+            self.error(key, f"field {key!r} must be a list")
+            return YList()
+        return value
+
+    def item_line(self, key: str, seq: list, index: int) -> int:
+        lines = getattr(seq, "lines", None)
+        if lines and index < len(lines):
+            return self.first + lines[index] - 1
+        return self.line(key)
+
+    def str_list(self, key: str, required: bool = False) -> tuple[str, ...]:
+        seq = self.list(key, required)
+        out = []
+        for i, item in enumerate(seq):
+            if isinstance(item, str) and item.strip():
+                out.append(item.strip())
+            else:
+                self.problems.error(self.path, self.item_line(key, seq, i),
+                                    f"each entry of {key!r} must be non-empty text")
+        return tuple(out)
+
+
+# --- Bodies -------------------------------------------------------------------
+
+def parse_paragraphs(body: str, body_line: int, path: Path, anchor: str,
+                     problems: Problems) -> tuple[Paragraph, ...]:
+    """A provision body → its 款, numbered in order. Only paragraphs are allowed."""
+    paragraphs = []
+    tokens = markup.parse_blocks(body)
+    for tok in tokens:
+        line = body_line + (tok.map[0] if tok.map else 0)
+        if tok.type == "html_block":
+            problems.error(path, line, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
+        elif tok.type == "inline":
+            bad = markup.disallowed_inline(tok.children or [])
+            if bad:
+                problems.error(path, line, bad)
+                continue
+            text = markup.plain_text(tok.children or [])
+            index = len(paragraphs) + 1
+            paragraphs.append(Paragraph(index, f"{anchor}-p{index}", tok.content, text,
+                                        Source(str(path), line)))
+        elif tok.type.endswith("_open") and tok.type != "paragraph_open" and tok.level == 0:
+            what = tok.type.removesuffix("_open").replace("_", " ")
+            problems.error(path, line, f"only paragraphs are allowed in a provision body (found {what})")
+        elif tok.type in ("fence", "code_block", "hr"):
+            problems.error(path, line, f"only paragraphs are allowed in a provision body (found {tok.type})")
+    if not paragraphs:
+        problems.error(path, body_line, "the provision has no text")
+    return tuple(paragraphs)
+
+
+def parse_sections(body: str, body_line: int, path: Path, problems: Problems) -> tuple[Section, ...]:
+    """A document body → sections, each started by a `{#anchor}` line."""
+    sections: list[tuple[str, list[Block]]] = []
+    pending: str | None = None
+    for tok in markup.parse_blocks(body):
+        line = body_line + (tok.map[0] if tok.map else 0)
+        if tok.type in ("heading_open", "paragraph_open"):
+            anchor = tok.attrs.get("id")
+            if anchor is not None:
+                if not ANCHOR.match(str(anchor)) or any(a == anchor for a, _ in sections):
+                    problems.error(path, line, f"invalid or repeated section anchor {anchor!r}")
+                sections.append((str(anchor), []))
+            elif not sections:
+                problems.error(path, line, "text before the first '{#anchor}' line")
+                sections.append(("", []))
+            pending = tok.tag if tok.type == "heading_open" else "p"
+        elif tok.type == "inline" and pending:
+            bad = markup.disallowed_inline(tok.children or [], allow_hardbreak=True)
+            if bad:
+                problems.error(path, line, bad)
+            else:
+                kind = "paragraph" if pending == "p" else "heading"
+                level = 0 if pending == "p" else int(pending[1])
+                sections[-1][1].append(Block(kind, level, tok.content,
+                                             markup.plain_text(tok.children or []),
+                                             Source(str(path), line)))
+            pending = None
+        elif tok.type == "html_block":
+            problems.error(path, line, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
+        elif tok.type.endswith("_open") and tok.type not in ("heading_open", "paragraph_open"):
+            what = tok.type.removesuffix("_open").replace("_", " ")
+            problems.error(path, line, f"only headings and paragraphs are allowed here (found {what})")
+    return tuple(Section(anchor, tuple(blocks)) for anchor, blocks in sections)
+
+
+# --- Documents and provisions ----------------------------------------------------
+
+DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date_issued",
+              "date_promulgated", "date_effective", "number", "status", "source", "parts",
+              "editorial_notes"}
+PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
+DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
+
+
+def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) -> Document | None:
+    path = folder / DOCUMENT_FILE
+    if not path.is_file():
+        problems.error(folder / DOCUMENT_FILE, 1, "missing document file")
+        return None
+    text = read_text(path, problems)
+    parsed = split_front_matter(text, path, problems) if text is not None else None
+    if parsed is None:
+        return None
+    data, body, body_line = parsed
+    f = Fields(data, path, 2, problems, DOC_FIELDS)
+    doc_type = f.str("doc_type")
+    if doc_type is not None and doc_type not in DOC_KINDS:
+        f.error("doc_type", f"doc_type must be one of {', '.join(DOC_KINDS)}")
+    dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
+    if not any(k in ("date_passed", "date_issued") for k, _ in dates):
+        f.error(None, "missing required field 'date_passed' or 'date_issued'")
+    source = data.get("source")
+    if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("file", "description")):
+        f.error("source" if "source" in data else None, "field 'source' must have 'file' and 'description'")
+        source = {"file": "", "description": ""}
+    parts = _load_parts(f)
+    sections = parse_sections(body, body_line, path, problems)
+    kind = DOC_KINDS.get(doc_type or "", "article")
+    provisions = _load_provisions(folder, kind, parts, topics, problems)
+
+    values = dict(title=f.str("title"), short_title=f.str("short_title"), status=f.str("status"))
+    if None in values.values() or doc_type is None:
+        return None
+    return Document(
+        slug=folder.name, doc_type=doc_type, issuer=f.str_list("issuer", required=True),
+        dates=dates, number=f.str("number", required=False), source_file=source["file"],
+        source_description=source["description"], parts=parts,
+        editorial_notes=f.str_list("editorial_notes"), sections=sections,
+        provisions=provisions, markdown_file=text, source=Source(str(path), 1), **values)
+
+
+def _load_parts(f: Fields) -> tuple[Part, ...]:
+    parts = []
+    seq = f.list("parts")
+    for i, entry in enumerate(seq):
+        line = f.item_line("parts", seq, i)
+        if not isinstance(entry, dict):
+            f.problems.error(f.path, line, "each part must be a mapping with number, label, heading")
+            continue
+        pf = Fields(entry, f.path, f.first, f.problems, {"number", "label", "heading", "missing_items"})
+        number, label = pf.int("number"), pf.str("label")
+        heading = pf.str("heading", required=False)
+        missing = pf.list("missing_items")
+        if not all(isinstance(m, int) and not isinstance(m, bool) for m in missing):
+            pf.error("missing_items", "missing_items must be a list of item numbers")
+            missing = []
+        if number is None or label is None:
+            continue
+        if label != cn_number(number):
+            pf.error("label", f"label {label!r} does not match part number {number}")
+        parts.append(Part(number, label, heading, tuple(missing)))
+    numbers = [p.number for p in parts]
+    if numbers != sorted(set(numbers)):
+        f.error("parts", "parts must be listed once each, in order")
+    return tuple(parts)
+
+
+def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: dict[str, Topic],
+                     problems: Problems) -> tuple[Provision, ...]:
+    provisions: list[Provision] = []
+    seen: dict[tuple[str, int], Path] = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name == DOCUMENT_FILE:
+            continue
+        match = PROVISION_FILE.match(path.name)
+        if not match:
+            problems.error(path, 1, "provision files are named 01.md … 99.md or part-N.md")
+            continue
+        this_kind = "part" if match.group(2) else kind
+        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems)
+        if prov is None:
+            continue
+        file_number = int(match.group(1) or match.group(2))
+        if prov.number != file_number:
+            problems.error(path, prov.source.line, f"number {prov.number} does not match the file name {path.name}")
+        if (this_kind, prov.number) in seen:
+            problems.error(path, prov.source.line,
+                           f"duplicate number {prov.number} (also in {seen[(this_kind, prov.number)].name})")
+            continue
+        seen[(this_kind, prov.number)] = path
+        provisions.append(prov)
+    # Reading order: items and articles by number, a part's own text after its items.
+    def order(p: Provision) -> tuple[int, int]:
+        if p.kind == "part":
+            return (p.number, 10_000)
+        return (p.part or 0, p.number) if kind == "item" else (0, p.number)
+    return tuple(sorted(provisions, key=order))
+
+
+def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
+                    topics: dict[str, Topic], problems: Problems) -> Provision | None:
+    text = read_text(path, problems)
+    parsed = split_front_matter(text, path, problems) if text is not None else None
+    if parsed is None:
+        return None
+    data, body, body_line = parsed
+    f = Fields(data, path, 2, problems, PROVISION_FIELDS)
+    number, label, title = f.int("number"), f.str("label"), f.str("title", max_len=200)
+    part = f.int("part", required=kind == "item")
+    if kind != "item" and "part" in data:
+        f.error("part", "only plan items belong to a part")
+    if number is not None and label is not None:
+        expected = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
+        if label != expected:
+            f.error("label", f"label {label!r} does not match number {number} (expected {expected!r})")
+    if part is not None and parts and not any(p.number == part for p in parts):
+        f.error("part", f"part {part} is not listed in the document's parts")
+
+    topic_slugs = f.str_list("topics")
+    seq = f.list("topics")
+    for i, slug in enumerate(topic_slugs):
+        if slug not in topics:
+            problems.error(path, f.item_line("topics", seq, i), f"unknown topic {slug!r}")
+
+    related = []
+    seq = f.list("related")
+    for i, entry in enumerate(seq):
+        line = f.item_line("related", seq, i)
+        if not isinstance(entry, dict) or not isinstance(entry.get("to"), str) \
+                or not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            problems.error(path, line, "each related entry needs 'to' (doc/number) and 'reason'")
+            continue
+        related.append(Relation(entry["to"].strip(), entry["reason"].strip(), Source(str(path), line)))
+
+    notes = []
+    seq = f.list("notes")
+    for i, entry in enumerate(seq):
+        line = f.item_line("notes", seq, i)
+        para = entry.get("paragraph") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str) or (
+                para is not None and (isinstance(para, bool) or not isinstance(para, int))):
+            problems.error(path, line, "each note needs 'text' and may name a 'paragraph' number")
+            continue
+        notes.append((Note(para, entry["text"].strip()), line))
+
+    incomplete = f.str("incomplete", required=False)
+    if incomplete not in (None, "start", "end"):
+        f.error("incomplete", "incomplete must be 'start' or 'end'")
+
+    anchor = {"article": "art", "item": "item", "part": "part"}[kind]
+    paragraphs = parse_paragraphs(body, body_line, path, f"{anchor}-{number}", problems)
+    for note, line in notes:
+        if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
+            problems.error(path, line, f"note refers to paragraph {note.paragraph}, "
+                           f"but the provision has {len(paragraphs)}")
+    if number is None or label is None or title is None:
+        return None
+    return Provision(
+        doc=doc, kind=kind, number=number, label=label, title=title,
+        title_is_editorial=kind == "article", part=part if kind == "item" else (number if kind == "part" else None),
+        topics=topic_slugs, related=tuple(related), notes=tuple(n for n, _ in notes),
+        incomplete=incomplete, paragraphs=paragraphs, markdown_file=text,
+        source=Source(str(path), f.line("number")))
+
+
+# --- Glossary and topics -------------------------------------------------------------
+
+TERM_FIELDS = {"term", "slug", "pinyin", "aliases", "en", "see_also"}
+
+
+def load_terms(folder: Path, problems: Problems) -> tuple[Term, ...]:
+    terms = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        text = read_text(path, problems)
+        parsed = split_front_matter(text, path, problems) if text is not None else None
+        if parsed is None:
+            continue
+        data, body, body_line = parsed
+        f = Fields(data, path, 2, problems, TERM_FIELDS)
+        slug = f.str("slug")
+        if slug is not None and (not SLUG.match(slug) or slug != path.stem):
+            f.error("slug", f"slug {slug!r} must be ASCII pinyin and equal the file name {path.stem!r}")
+        values = dict(term=f.str("term", max_len=60), pinyin=f.str("pinyin"), en=f.str("en", max_len=200))
+        aliases, see_also = f.str_list("aliases"), f.str_list("see_also")
+        blocks = [t for t in markup.parse_blocks(body) if t.type == "inline"]
+        if len(blocks) != 1:
+            problems.error(path, body_line, "the definition must be exactly one paragraph")
+            continue
+        bad = markup.disallowed_inline(blocks[0].children or [])
+        if bad:
+            problems.error(path, body_line + blocks[0].map[0], bad)
+            continue
+        if slug is None or None in values.values():
+            continue
+        terms.append(Term(slug=slug, aliases=aliases, see_also=see_also,
+                          definition=blocks[0].content,
+                          definition_text=markup.plain_text(blocks[0].children or []),
+                          source=Source(str(path), 1), **values))
+    return tuple(terms)
+
+
+def check_terms(terms: tuple[Term, ...], problems: Problems) -> None:
+    by_slug = {t.slug: t for t in terms}
+    owner: dict[str, Term] = {}
+    for term in terms:
+        for form in term.forms:
+            other = owner.setdefault(form, term)
+            if other is not term:
+                problems.error(term.source.path, term.source.line,
+                               f"term form {form!r} is also used by {other.source.path}")
+        for slug in term.see_also:
+            if slug not in by_slug:
+                problems.error(term.source.path, term.source.line, f"see_also names unknown term {slug!r}")
+
+
+def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
+    if not path.is_file():
+        problems.error(path, 1, "missing topics file")
+        return {}
+    text = read_text(path, problems)
+    data = parse_yaml(text, path, 1, problems) if text is not None else None
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        problems.error(path, 1, "topics.yaml must be a list of topics")
+        return {}
+    topics: dict[str, Topic] = {}
+    for i, entry in enumerate(data):
+        line = data.lines[i]
+        if not isinstance(entry, dict):
+            problems.error(path, line, "each topic needs slug, name and description")
+            continue
+        f = Fields(entry, path, 1, problems, {"slug", "name", "description"})
+        slug, name, desc = f.str("slug"), f.str("name"), f.str("description")
+        if slug is None or name is None or desc is None:
+            continue
+        if not SLUG.match(slug):
+            f.error("slug", f"topic slug {slug!r} must be ASCII pinyin (a-z, 0-9, -)")
+        elif slug in topics:
+            f.error("slug", f"duplicate topic slug {slug!r}")
+        else:
+            topics[slug] = Topic(slug, name, desc, Source(str(path), line))
+    return topics
+
+
+# --- Site ----------------------------------------------------------------------------
+
+SITE_FIELDS = {"title", "short_title", "description", "base_url", "language", "documents", "nav", "search"}
+
+
+def load_config(path: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
+    text = read_text(path, problems) if path.is_file() else None
+    if text is None:
+        if not path.is_file():
+            problems.error(path, 1, "missing site configuration")
+        return None
+    data = parse_yaml(text, path, 1, problems)
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.error(path, 1, "site.yaml must be a mapping")
+        return None
+    f = Fields(data, path, 1, problems, SITE_FIELDS)
+    nav = []
+    seq = f.list("nav")
+    for i, entry in enumerate(seq):
+        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("path"), str):
+            nav.append((entry["label"], entry["path"]))
+        else:
+            problems.error(path, f.item_line("nav", seq, i), "each nav entry needs 'label' and 'path'")
+    values = dict(title=f.str("title"), short_title=f.str("short_title"),
+                  description=f.str("description"), base_url=base_url or f.str("base_url"),
+                  language=f.str("language"))
+    search = data.get("search") if isinstance(data.get("search"), dict) else {}
+    if None in values.values():
+        return None
+    values["base_url"] = values["base_url"].rstrip("/") + "/"
+    return SiteConfig(nav=tuple(nav), documents=f.str_list("documents"), search=dict(search), **values)
+
+
+def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tuple[Site, Problems]:
+    """Read everything. Raises ContentErrors listing every problem found."""
+    problems = Problems()
+    config = load_config(site_file, problems, base_url)
+    topics = load_topics(content / "topics.yaml", problems)
+    documents = []
+    folders = sorted(p for p in content.iterdir() if p.is_dir() and (p / DOCUMENT_FILE).exists()) \
+        if content.is_dir() else []
+    if not content.is_dir():
+        problems.error(content, 1, "content folder not found")
+    for folder in folders:
+        doc = load_document(folder, topics, problems)
+        if doc is not None:
+            documents.append(doc)
+    if config is not None and config.documents:
+        order = {slug: i for i, slug in enumerate(config.documents)}
+        for doc in documents:
+            if doc.slug not in order:
+                problems.error(site_file, 1, f"document {doc.slug!r} is not listed in 'documents'")
+        documents.sort(key=lambda d: order.get(d.slug, len(order)))
+    terms = load_terms(content / "glossary", problems)
+    check_terms(terms, problems)
+    problems.raise_if_any()
+    assert config is not None
+    return Site(config, tuple(documents), terms, tuple(topics.values())), problems

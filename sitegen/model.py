@@ -1,0 +1,199 @@
+"""The content model: what the site is about, read whole before anything is written.
+
+Every object is frozen; later stages derive new objects and never mutate these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 19 → 十九, 25 → 二十五 (enough for article and item labels)."""
+    if n < 0 or n >= 100:
+        raise ValueError(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a thing was written: for `path:line` messages."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One 款: a Markdown paragraph of a provision's body."""
+
+    index: int  # 1-based
+    anchor: str  # art-7-p2
+    markdown: str  # inline Markdown source, as written
+    text: str  # the reader's text: the Markdown with markup removed
+    source: Source
+
+
+@dataclass(frozen=True)
+class Note:
+    paragraph: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    target: str  # provision key: "digital-trade-plan/22"
+    reason: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Provision:
+    """An article of the decision, an item of the plan, or a part given as text."""
+
+    doc: str  # document slug
+    kind: str  # "article" | "item" | "part"
+    number: int
+    label: str  # 七 / （四） / 九
+    title: str
+    title_is_editorial: bool
+    part: int | None
+    topics: tuple[str, ...]
+    related: tuple[Relation, ...]
+    notes: tuple[Note, ...]
+    incomplete: str | None  # "start" | "end" | None
+    paragraphs: tuple[Paragraph, ...]
+    markdown_file: str  # the file's full text, for the Markdown download
+    source: Source
+
+    @property
+    def slug(self) -> str:
+        """The provision's file stem and key part: "7", "part-9"."""
+        return f"part-{self.number}" if self.kind == "part" else str(self.number)
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc}/{self.slug}"
+
+    @property
+    def anchor(self) -> str:
+        prefix = {"article": "art", "item": "item", "part": "part"}[self.kind]
+        return f"{prefix}-{self.number}"
+
+    @property
+    def page(self) -> str:
+        return f"{self.slug}.html"
+
+    @property
+    def display_label(self) -> str:
+        """How the text numbers it: 七、 / （四） / 九、"""
+        return self.label if self.kind == "item" else f"{self.label}、"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of a document's own text before its provisions (公告, preamble, 通知)."""
+
+    anchor: str
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading" | "paragraph"
+    level: int  # heading level; 0 for paragraphs
+    markdown: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int
+    label: str
+    heading: str | None  # None where the source lost it
+    missing_items: tuple[int, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"part-{self.number}"
+
+
+@dataclass(frozen=True)
+class Document:
+    slug: str
+    title: str
+    short_title: str
+    doc_type: str
+    issuer: tuple[str, ...]
+    dates: tuple[tuple[str, str], ...]  # (field name, ISO date), in display order
+    number: str | None
+    status: str
+    source_file: str
+    source_description: str
+    parts: tuple[Part, ...]
+    editorial_notes: tuple[str, ...]
+    sections: tuple[Section, ...]
+    provisions: tuple[Provision, ...]
+    markdown_file: str
+    source: Source
+
+    @property
+    def has_parts(self) -> bool:
+        return bool(self.parts)
+
+    def part(self, number: int) -> Part | None:
+        return next((p for p in self.parts if p.number == number), None)
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    term: str
+    pinyin: str
+    aliases: tuple[str, ...]
+    en: str
+    see_also: tuple[str, ...]
+    definition: str  # inline Markdown
+    definition_text: str
+    source: Source
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    short_title: str
+    description: str
+    base_url: str
+    language: str
+    nav: tuple[tuple[str, str], ...]  # (label, path)
+    documents: tuple[str, ...]  # document slugs in display order
+    search: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    documents: tuple[Document, ...]
+    terms: tuple[Term, ...]
+    topics: tuple[Topic, ...]
+
+    def document(self, slug: str) -> Document:
+        return next(d for d in self.documents if d.slug == slug)
