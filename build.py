@@ -31,7 +31,7 @@ class Options:
     templates: Path = ROOT / "templates"
     static: Path = ROOT / "static"
     site_file: Path = ROOT / "site.yaml"
-    manifest: Path = ROOT / "anchors.txt"
+    manifest: Path | None = ROOT / "anchors.txt"  # None: no published-anchor check
     out: Path = ROOT / "_site"
     base_url: str | None = None
     search: bool = True
@@ -44,12 +44,12 @@ class Result:
     warnings: tuple[ContentError, ...]
 
 
-def build_files(opts: Options):
+def build_files(opts: Options, moved: dict[str, dict[str, str]] | None = None):
     """Load, link and render: every output file in memory, or ContentErrors."""
     site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
     links = link.link_site(site, problems)
     problems.raise_if_any()
-    files = render.render_site(site, links, opts.templates)
+    files = render.render_site(site, links, opts.templates, moved or {})
     files.update(downloads.downloads(site, links))
     files.update(search.offline_index(site, links))
     return site, links, files, tuple(problems.warnings)
@@ -58,12 +58,13 @@ def build_files(opts: Options):
 def build(opts: Options) -> Result:
     """The whole build; the previous output stays untouched unless everything succeeds."""
     started = time.perf_counter()
-    site, links, files, warnings = build_files(opts)
+    manifest = check.read_manifest(opts.manifest) if opts.manifest else []
+    site, links, files, warnings = build_files(opts, check.moved_anchors(manifest))
     write.check_output(opts.out, [opts.content, opts.templates, opts.static, opts.site_file, ROOT / "build.py"])
-    missing = check.missing_anchors(files, check.read_manifest(opts.manifest)) if opts.manifest.exists() else []
+    missing = check.missing_anchors(files, manifest, opts.manifest.name if opts.manifest else "")
     if missing:
         raise ContentErrors(missing)
-    files.update(check.redirect_stubs(files, check.read_manifest(opts.manifest)) if opts.manifest.exists() else {})
+    files.update(check.redirect_stubs(files, manifest))
     with write.staging(opts.out) as tmp:
         write.write_files(tmp, files)
         write.copy_static(opts.static, tmp)
@@ -102,16 +103,18 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
                         help="site settings (default: site.yaml)")
     parser.add_argument("--base-url", help="absolute URL the site is published at (default: site.yaml)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    parser.add_argument("--manifest", type=Path, default=Options.manifest,
-                        help="published anchors manifest (default: anchors.txt)")
+    parser.add_argument("--manifest", type=Path,
+                        help="manifest of published addresses (default: anchors.txt for the "
+                             "default content; none for another --content)")
     parser.add_argument("--update-manifest", action="store_true",
                         help="with check: add the built site's new anchors to the manifest")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1, loopback only)")
     parser.add_argument("--open", action="store_true", help="serve: open a browser")
     args = parser.parse_args(argv)
+    manifest = args.manifest or (Options.manifest if args.content == Options.content else None)
     opts = Options(content=args.content, site_file=args.site_file, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, manifest=args.manifest)
+                   search=not args.no_search, manifest=manifest)
     return args.command, opts, args
 
 

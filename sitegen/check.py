@@ -26,6 +26,8 @@ class Entry:
 
 
 def read_manifest(path: Path) -> list[Entry]:
+    if not path.exists():
+        return []
     entries = []
     for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.split("  #", 1)[0].strip()
@@ -70,6 +72,26 @@ def anchors(scans: dict[str, _Scan]) -> set[str]:
     for path, s in scans.items():
         out.update(f"{path}#{i}" for i in s.ids)
     return out
+
+
+# Ids that are promises to people who link (DESIGN.md §2); other ids are interface details.
+PUBLISHED_ID = re.compile(r"^(?:(?:art|item|part)-\d+(?:-p\d+)?|announcement|preamble|notice|editorial-notes)$")
+
+
+UI_IDS = {"main", "q-header"}
+
+
+def published(files: dict[str, str]) -> list[str]:
+    """Every page and every published anchor of a built site, sorted."""
+    out = []
+    for path, s in scan(files).items():
+        if path == "404.html":
+            continue
+        out.append(path)
+        for i in s.ids:
+            if PUBLISHED_ID.match(i) or (path == "glossary/index.html" and i not in UI_IDS):
+                out.append(f"{path}#{i}")
+    return sorted(out)
 
 
 def missing_anchors(files: dict[str, str], manifest: list[Entry], manifest_name: str = "anchors.txt"
@@ -200,12 +222,11 @@ def run(opts, build_files, update: bool = False) -> int:
     present = anchors(scan(built)) | set(built)
     problems += [f"{opts.out}: contract address {a!r} is missing (DESIGN.md §2)"
                  for a in CONTRACT if a not in present]
-    manifest = read_manifest(opts.manifest) if opts.manifest.exists() else []
-    problems += [str(e) for e in missing_anchors(built, manifest, opts.manifest.name)]
-    if update and not problems:
+    manifest = read_manifest(opts.manifest) if opts.manifest else []
+    problems += [str(e) for e in missing_anchors(built, manifest, opts.manifest.name if opts.manifest else "")]
+    if update and not problems and opts.manifest:
         known = {e.address for e in manifest}
-        new = sorted(a for a in present if a.endswith(".html") or ".html#" in a)
-        added = [a for a in new if a not in known]
+        added = [a for a in published(built) if a not in known]
         with opts.manifest.open("a", encoding="utf-8") as fh:
             fh.writelines(f"{a}\n" for a in added)
         print(f"added {len(added)} address(es) to {opts.manifest.name}")

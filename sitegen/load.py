@@ -494,7 +494,8 @@ def load_terms(folder: Path, problems: Problems) -> tuple[Term, ...]:
         terms.append(Term(slug=slug, aliases=aliases, see_also=see_also,
                           definition=blocks[0].content,
                           definition_text=markup.plain_text(blocks[0].children or []),
-                          source=Source(str(path), 1), **values))
+                          source=Source(str(path), f.line("term")),
+                          lines={k: f.line(k) for k in ("term", "aliases", "see_also")}, **values))
     return tuple(terms)
 
 
@@ -502,14 +503,14 @@ def check_terms(terms: tuple[Term, ...], problems: Problems) -> None:
     by_slug = {t.slug: t for t in terms}
     owner: dict[str, Term] = {}
     for term in terms:
-        for form in term.forms:
+        for i, form in enumerate(term.forms):
             other = owner.setdefault(form, term)
             if other is not term:
-                problems.error(term.source.path, term.source.line,
+                problems.error(term.source.path, term.lines["term" if i == 0 else "aliases"],
                                f"term form {form!r} is also used by {other.source.path}")
         for slug in term.see_also:
             if slug not in by_slug:
-                problems.error(term.source.path, term.source.line, f"see_also names unknown term {slug!r}")
+                problems.error(term.source.path, term.lines["see_also"], f"see_also names unknown term {slug!r}")
 
 
 def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
@@ -577,7 +578,10 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
 
 
 def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tuple[Site, Problems]:
-    """Read everything. Raises ContentErrors listing every problem found."""
+    """Read everything that can be read; the problems found go on to the link stage.
+
+    Raises ContentErrors only when the site settings themselves cannot be read.
+    """
     problems = Problems()
     config = load_config(site_file, problems, base_url)
     topics = load_topics(content / "topics.yaml", problems)
@@ -598,6 +602,6 @@ def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tu
         documents.sort(key=lambda d: order.get(d.slug, len(order)))
     terms = load_terms(content / "glossary", problems)
     check_terms(terms, problems)
-    problems.raise_if_any()
-    assert config is not None
+    if config is None:
+        problems.raise_if_any()
     return Site(config, tuple(documents), terms, tuple(topics.values())), problems

@@ -162,6 +162,7 @@ class Term:
     definition: str  # inline Markdown
     definition_text: str
     source: Source
+    lines: dict = field(default_factory=dict, hash=False, compare=False)  # field → line
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -8,14 +8,14 @@ Rendering reads the model and never changes it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
 
-from . import markup
+from . import markup, structured_data
 from .link import Links, citation, provision_name
 from .model import Document, Provision, Site, Term, cn_number
 
@@ -38,8 +38,9 @@ class Page:
     description: str
     kind: str  # home | document | provision | glossary | term | topics | topic | search | 404
     crumbs: tuple[Crumb, ...] = ()
-    json_ld: str | None = None
+    json_ld: str | None = None  # JSON text of schema.org data, already safe inside <script>
     noindex: bool = False
+    moved: str | None = None  # JSON {old anchor: new address} for anchors moved off this page
 
     @property
     def root(self) -> str:
@@ -87,8 +88,10 @@ def zh_date(iso: str) -> str:
 class Renderer:
     """Renders each page kind; paragraph HTML is made once and shared by the pages."""
 
-    def __init__(self, site: Site, links: Links, env: jinja2.Environment):
+    def __init__(self, site: Site, links: Links, env: jinja2.Environment,
+                 moved: dict[str, dict[str, str]] | None = None):
         self.site, self.links, self.env = site, links, env
+        self.moved = moved or {}
         self._html: dict[str, Markup] = {}
         href = lambda slug: f"../glossary/{slug}.html"  # every text-bearing page sits one folder deep
         for doc in site.documents:
@@ -107,6 +110,8 @@ class Renderer:
         return self._html[key]
 
     def _render(self, template: str, page: Page, **context) -> str:
+        if page.path in self.moved:
+            page = replace(page, moved=json.dumps(self.moved[page.path], ensure_ascii=False, sort_keys=True))
         return self.env.get_template(template).render(
             site=self.site, links=self.links, page=page, html=self.html, **context)
 
@@ -118,7 +123,8 @@ class Renderer:
 
     def document(self, doc: Document) -> str:
         page = Page(f"{doc.slug}/index.html", doc.title, _describe_document(doc), "document",
-                    crumbs=(Crumb("首页", "index.html"), Crumb(doc.short_title, None)))
+                    crumbs=(Crumb("首页", "index.html"), Crumb(doc.short_title, None)),
+                    json_ld=structured_data.document(self.site, doc))
         return self._render("document.html", page, doc=doc)
 
     def provision(self, doc: Document, prov: Provision) -> str:
@@ -128,7 +134,7 @@ class Renderer:
         crumbs.append(Crumb(provision_name(prov), None))
         title = f"{doc.short_title}{provision_name(prov)} {prov.title}"
         page = Page(f"{doc.slug}/{prov.page}", title, _excerpt(prov.paragraphs[0].text), "provision",
-                    crumbs=tuple(crumbs))
+                    crumbs=tuple(crumbs), json_ld=structured_data.provision(self.site, doc, prov))
         prev, next_ = self.links.neighbours[prov.key]
         return self._render("provision.html", page, doc=doc, prov=prov, prev=prev, next=next_)
 
@@ -181,9 +187,10 @@ def _describe_document(doc: Document) -> str:
     return f"{doc.title}全文，{issuer}，{zh_date(date) if date else ''}。"
 
 
-def render_site(site: Site, links: Links, templates: Path) -> dict[str, str]:
+def render_site(site: Site, links: Links, templates: Path,
+                moved: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Every page of the site, keyed by output path, in a stable order."""
-    r = Renderer(site, links, make_env(templates))
+    r = Renderer(site, links, make_env(templates), moved)
     pages = {"index.html": r.home()}
     for doc in site.documents:
         pages[f"{doc.slug}/index.html"] = r.document(doc)
