@@ -1,0 +1,179 @@
+"""Glossary, topics and related provisions woven through the text (issue 4)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+import content
+from htmldom import parse
+from sitegen.glossary import Matcher
+from sitegen.markup import render_inline
+
+# --- the occurrence finder on tricky cases -------------------------------------------------
+
+MATCHER = Matcher([("数据知识产权", "sjzscq"), ("知识产权", "zscq"), ("揭榜挂帅", "jbgs"),
+                   ("科创飞地", "kcfd"), ("飞地", "fd"), ("数博会", "bolan"), ("全球数字贸易博览会", "bolan"),
+                   ("AB", "ab"), ("BCD", "bcd")])
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("深化数据知识产权改革", [("数据知识产权", "sjzscq")]),  # longest match wins
+    ("知识产权与数据知识产权", [("知识产权", "zscq"), ("数据知识产权", "sjzscq")]),
+    ("完善“揭榜挂帅”等方式", [("揭榜挂帅", "jbgs")]),  # inside quotes
+    ("建设科创飞地和飞地经济", [("科创飞地", "kcfd"), ("飞地", "fd")]),  # never inside another match
+    ("承接好数博会溢出效应", [("数博会", "bolan")]),  # an alias
+    ("ABCD", [("AB", "ab")]),  # leftmost first: BCD overlaps the earlier match
+    ("没有术语的句子", []),
+])
+def test_matcher(text, expected):
+    assert [(text[s:e], slug) for s, e, slug in MATCHER.find(text)] == expected
+
+
+def test_linking_keeps_every_character_and_links_first_occurrence_per_paragraph():
+    html = render_inline("知识产权保护，知识产权服务", MATCHER, lambda s: f"{s}.html")
+    assert html == ('<a href="zscq.html" class="term" data-term="zscq">知识产权</a>保护，知识产权服务')
+    assert re.sub("<[^>]+>", "", html) == "知识产权保护，知识产权服务"
+
+
+def test_term_split_by_markup_is_not_linked_and_text_survives():
+    html = render_inline("揭榜*挂帅*制度", MATCHER, lambda s: f"{s}.html")
+    assert html == "揭榜<em>挂帅</em>制度"
+
+
+# --- on the built site ------------------------------------------------------------------------
+
+def expected_occurrences() -> dict[str, Counter]:
+    """term slug → Counter of 'page#anchor', by a leftmost-longest regex over content/."""
+    form_to_slug = {}
+    for t in content.terms():
+        for form in [t["term"], *(t.get("aliases") or [])]:
+            form_to_slug[form] = t["slug"]
+    pattern = re.compile("|".join(map(re.escape, sorted(form_to_slug, key=len, reverse=True))))
+    out: dict[str, Counter] = {t["slug"]: Counter() for t in content.terms()}
+    for prov in content.provisions():
+        for i, text in enumerate(prov.paragraphs, 1):
+            for m in pattern.finditer(text):
+                out[form_to_slug[m.group()]][f"{prov.page}#{prov.anchor}-p{i}"] += 1
+    for doc in content.DOCS:
+        meta, body = content.split(content.CONTENT / doc / "_document.md")
+        section = None
+        for line in body.splitlines():
+            if line.startswith("{#"):
+                section = line[2:-1]
+            for m in pattern.finditer(line):
+                out[form_to_slug[m.group()]][f"{doc}/index.html#{section}"] += 1
+        for part in meta.get("parts") or []:
+            for m in pattern.finditer(part.get("heading") or ""):
+                out[form_to_slug[m.group()]][f"{doc}/index.html#part-{part['number']}"] += 1
+    return out
+
+
+def test_every_term_page_lists_exactly_the_paragraphs_that_contain_it(site_dir):
+    expected = expected_occurrences()
+    for slug, counts in expected.items():
+        dom = parse((site_dir / "glossary" / f"{slug}.html").read_text(encoding="utf-8"))
+        listed = Counter(ol_li.find("a").attrs["href"].removeprefix("../")
+                         for ol in dom.find_all("ol", cls="kwic") for ol_li in ol.find_all("li"))
+        assert listed == counts, slug
+        assert sum(counts.values()) > 0, f"{slug} occurs nowhere"
+
+
+def test_term_page_shows_definition_gloss_and_see_also(site_dir):
+    for term in content.terms():
+        dom = parse((site_dir / "glossary" / f"{term['slug']}.html").read_text(encoding="utf-8"))
+        assert dom.find("h1").text() == term["term"]
+        assert dom.find("p", cls="definition").text() == term["definition"]
+        assert dom.find("p", cls="en").text() == term["en"]
+        for other in term.get("see_also") or []:
+            assert dom.find("a", href=f"{other}.html") is not None
+
+
+def test_glossary_index_sorted_by_pinyin_with_counts(site_dir):
+    dom = parse((site_dir / "glossary" / "index.html").read_text(encoding="utf-8"))
+    items = list(dom.find("ol", cls="glossary").find_all("li"))
+    pinyins = [li.find("span", cls="pinyin").text() for li in items]
+    assert pinyins == sorted(pinyins, key=str.lower)
+    expected = expected_occurrences()
+    for li in items:
+        assert li.find("span", cls="count").text() == f"{sum(expected[li.attrs['id']].values())}处"
+    assert {li.attrs["id"] for li in items} == {t["slug"] for t in content.terms()}
+
+
+def test_first_occurrence_in_each_paragraph_links_to_the_term(site_dir):
+    expected = expected_occurrences()
+    linked = 0
+    for prov in content.provisions():
+        dom = parse((site_dir / prov.page).read_text(encoding="utf-8"))
+        for i in range(1, len(prov.paragraphs) + 1):
+            address = f"{prov.page}#{prov.anchor}-p{i}"
+            terms_here = {slug for slug, c in expected.items() if address in c}
+            links = [a.attrs["data-term"] for a in dom.by_id(f"{prov.anchor}-p{i}").find_all("a", cls="term")]
+            assert sorted(links) == sorted(terms_here), address
+            for a in dom.by_id(f"{prov.anchor}-p{i}").find_all("a", cls="term"):
+                assert a.attrs["href"] == f"../glossary/{a.attrs['data-term']}.html"
+            linked += len(links)
+    assert linked > 50
+
+
+def test_topic_pages_list_every_tagged_provision_grouped_by_document(site_dir):
+    import yaml
+    topics = yaml.safe_load((content.CONTENT / "topics.yaml").read_text(encoding="utf-8"))
+    index = parse((site_dir / "topics" / "index.html").read_text(encoding="utf-8"))
+    for topic in topics:
+        tagged = [p for p in content.provisions() if topic["slug"] in p.meta.get("topics", [])]
+        dom = parse((site_dir / "topics" / f"{topic['slug']}.html").read_text(encoding="utf-8"))
+        hrefs = [a.attrs["href"].removeprefix("../") for ol in dom.find_all("ol", cls="prov-list")
+                 for li in ol.find_all("li") for a in [li.find("a")]]
+        assert hrefs == [p.page for p in tagged], topic["slug"]
+        groups = [h.text() for h in dom.find_all("h2")]
+        assert groups == [t for t in ("浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定",
+                                      "浙江省数字贸易改革创新实施方案")
+                          if any(p.doc == ("yrd-decision" if "决定" in t else "digital-trade-plan") for p in tagged)]
+        entry = index.find("a", href=f"{topic['slug']}.html").attrs
+        assert entry is not None
+        count = [li for li in index.find_all("li") if li.find("a", href=f"{topic['slug']}.html")][0]
+        assert count.find("span", cls="count").text() == f"{len(tagged)}条"
+
+
+def test_related_provisions_shown_in_both_directions(site_dir):
+    provs = {f"{p.doc}/{p.stem}": p for p in content.provisions()}
+    seen = 0
+    for prov in provs.values():
+        for rel in prov.meta.get("related") or []:
+            target = provs[rel["to"]]
+            src = parse((site_dir / prov.page).read_text(encoding="utf-8")).find("section", cls="related")
+            dst = parse((site_dir / target.page).read_text(encoding="utf-8")).find("section", cls="related")
+            assert src.find("a", href=f"../{target.page}") is not None
+            assert rel["reason"] in src.text()
+            assert dst.find("a", href=f"../{prov.page}") is not None
+            assert rel["reason"] in dst.text()
+            seen += 1
+    assert seen >= 20
+
+
+def test_popover_by_keyboard_escape_and_follow(site_dir, page):
+    page.goto((site_dir / "yrd-decision" / "7.html").as_uri())
+    term = page.locator("#art-7-p2 a.term[data-term=jiebang-guashuai]")
+    box_before = page.locator("#art-7-p2").bounding_box()
+    # Tab through the page until the term link has focus, as a keyboard user would.
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.term") == "jiebang-guashuai":
+            break
+    else:
+        pytest.fail("the term link was never reached with Tab")
+    popover = page.locator("[role=tooltip]")
+    popover.wait_for(state="visible")
+    assert "揭榜挂帅" in popover.inner_text()
+    assert term.get_attribute("aria-describedby") == popover.get_attribute("id")
+    assert page.locator("#art-7-p2").bounding_box() == box_before  # no layout shift
+    page.keyboard.press("Escape")
+    assert popover.count() == 0
+    assert page.evaluate("document.activeElement.dataset.term") == "jiebang-guashuai"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/glossary/jiebang-guashuai.html")
+    assert page.locator("h1").inner_text() == "揭榜挂帅"
+    assert page.problems == []
