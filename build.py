@@ -44,22 +44,33 @@ class Result:
     warnings: tuple[ContentError, ...]
 
 
-def build_files(opts: Options, moved: dict[str, dict[str, str]] | None = None):
-    """Load, link and render: every output file in memory, or ContentErrors."""
+def build_files(opts: Options, moved: dict[str, dict[str, str]] | None = None, render_site=None):
+    """Load, link and render: every output file in memory, or ContentErrors.
+
+    `render_site` replaces `render.render_site` (same arguments): `serve` renders only what an edit touched.
+    """
     site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
     links = link.link_site(site, problems)
     problems.raise_if_any()
-    files = render.render_site(site, links, opts.templates, moved or {})
+    files = (render_site or render.render_site)(site, links, opts.templates, moved or {})
     files.update(downloads.downloads(site, links))
     files.update(search.offline_index(site, links))
     return site, links, files, tuple(problems.warnings)
 
 
-def build(opts: Options) -> Result:
+def progress(stage: str) -> None:
+    """One self-overwriting status line, only when a person is watching a terminal."""
+    if sys.stdout.isatty():
+        print(f"\r\033[K{stage}…", end="", flush=True)
+
+
+def build(opts: Options, render_site=None) -> Result:
     """The whole build; the previous output stays untouched unless everything succeeds."""
     started = time.perf_counter()
+    progress("loading content")
     manifest = check.read_manifest(opts.manifest) if opts.manifest else []
-    site, links, files, warnings = build_files(opts, check.moved_anchors(manifest))
+    site, links, files, warnings = build_files(opts, check.moved_anchors(manifest), render_site)
+    progress(f"writing {len(files)} files")
     write.check_output(opts.out, [opts.content, opts.templates, opts.static, opts.site_file, ROOT / "build.py"])
     missing = check.missing_anchors(files, manifest, opts.manifest.name if opts.manifest else "")
     if missing:
@@ -69,7 +80,11 @@ def build(opts: Options) -> Result:
         write.write_files(tmp, files)
         write.copy_static(opts.static, tmp)
         if opts.search:
-            search.pagefind_index(tmp, site)
+            progress("indexing for search")
+            search.pagefind_index(tmp, site, links)
+    progress("done")
+    if sys.stdout.isatty():
+        print("\r\033[K", end="")
     pages = sum(1 for name in files if name.endswith(".html"))
     return Result(pages, time.perf_counter() - started, warnings)
 
@@ -108,7 +123,7 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
                              "default content; none for another --content)")
     parser.add_argument("--update-manifest", action="store_true",
                         help="with check: add the built site's new anchors to the manifest")
-    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 picks a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1, loopback only)")
     parser.add_argument("--open", action="store_true", help="serve: open a browser")
     args = parser.parse_args(argv)
@@ -118,18 +133,26 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     return args.command, opts, args
 
 
+def shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     command, opts, args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         if command == "serve":
             from sitegen import serve
-            return serve.serve(opts, build, host=args.host, port=args.port, open_browser=args.open)
+            return serve.serve(opts, build, host=args.host, port=args.port, open_browser=args.open,
+                               template_error=template_error)
         if command == "check":
             return check.run(opts, build_files, update=args.update_manifest)
         result = build(opts)
     except ContentErrors as exc:
         report(exc.errors)
-        print(f"build failed: {len(exc.errors)} error(s); {opts.out} left unchanged", file=sys.stderr)
+        print(f"build failed: {len(exc.errors)} error(s); {shown(opts.out)}/ left unchanged", file=sys.stderr)
         return 1
     except jinja2.TemplateError as exc:
         print(template_error(exc), file=sys.stderr)
@@ -138,11 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     report(result.warnings)
-    try:
-        shown = opts.out.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        shown = opts.out
-    print(f"built {result.pages} pages in {result.seconds:.2f} s → {shown}/")
+    print(f"built {result.pages} pages in {result.seconds:.2f} s → {shown(opts.out)}/")
     return 0
 
 
