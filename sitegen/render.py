@@ -8,9 +8,11 @@ Rendering reads the model and never changes it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
+from html import escape as html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -150,8 +152,13 @@ class Renderer:
                                     Crumb(term.term, None)))
         by_slug = {t.slug: t for t in self.site.terms}
         see_also = [by_slug[s] for s in term.see_also if s in by_slug]
+        occurrences = self.links.occurrences[term.slug]
+        by_doc: dict[str, list] = {}  # grouped here, once: a filter per document in the template is quadratic
+        for occ in occurrences:
+            by_doc.setdefault(occ.doc.slug, []).append(occ)
+        groups = [(d, by_doc[d.slug]) for d in self.site.documents if d.slug in by_doc]
         return self._render("term.html", page, term=term, see_also=see_also,
-                            occurrences=self.links.occurrences[term.slug])
+                            occurrences=occurrences, occurrence_groups=groups)
 
     def topics_index(self) -> str:
         page = Page("topics/index.html", "主题", "按主题浏览两份文件的条款。", "topics",
@@ -167,8 +174,8 @@ class Renderer:
         return self._render("topic.html", page, topic=topic, groups=[g for g in groups if g[1]])
 
     def search(self) -> str:
-        page = Page("search.html", "检索", "在两份文件全文中检索。", "search",
-                    crumbs=(Crumb("首页", "index.html"), Crumb("检索", None)), noindex=True)
+        page = Page("search.html", "检索", "在两份文件全文中逐字检索。", "search",
+                    crumbs=(Crumb("首页", "index.html"), Crumb("检索", None)))
         return self._render("search.html", page)
 
     def not_found(self) -> str:
@@ -191,23 +198,33 @@ def render_site(site: Site, links: Links, templates: Path,
                 moved: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Every page of the site, keyed by output path, in a stable order."""
     r = Renderer(site, links, make_env(templates), moved)
-    pages = {"index.html": r.home()}
-    for doc in site.documents:
-        pages[f"{doc.slug}/index.html"] = r.document(doc)
-        for prov in doc.provisions:
-            pages[f"{doc.slug}/{prov.page}"] = r.provision(doc, prov)
-    pages["glossary/index.html"] = r.glossary_index()
-    for term in site.terms:
-        pages[f"glossary/{term.slug}.html"] = r.term(term)
-    pages["topics/index.html"] = r.topics_index()
-    for topic in site.topics:
-        pages[f"topics/{topic.slug}.html"] = r.topic(topic)
-    pages["search.html"] = r.search()
-    pages["404.html"] = r.not_found()
-    pages["glossary/terms.js"] = glossary_script(site, r)
-    pages["sitemap.xml"] = sitemap(site, pages)
-    pages["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n"
+    pages = {path: render() for path, render in page_plan(site, r)}
+    pages.update(site_files(site, r, pages))
     return pages
+
+
+def page_plan(site: Site, r: Renderer) -> list[tuple[str, Callable[[], str]]]:
+    """Every page as (output path, how to render it), in output order.
+
+    `build.py serve` calls only the entries an edit touches (sitegen/incremental.py).
+    """
+    plan: list[tuple[str, Callable[[], str]]] = [("index.html", r.home)]
+    for doc in site.documents:
+        plan.append((f"{doc.slug}/index.html", partial(r.document, doc)))
+        plan += [(f"{doc.slug}/{prov.page}", partial(r.provision, doc, prov)) for prov in doc.provisions]
+    plan.append(("glossary/index.html", r.glossary_index))
+    plan += [(f"glossary/{term.slug}.html", partial(r.term, term)) for term in site.terms]
+    plan.append(("topics/index.html", r.topics_index))
+    plan += [(f"topics/{topic.slug}.html", partial(r.topic, topic)) for topic in site.topics]
+    plan += [("search.html", r.search), ("404.html", r.not_found)]
+    return plan
+
+
+def site_files(site: Site, r: Renderer, pages: dict[str, str]) -> dict[str, str]:
+    """What is made from the whole set of pages: glossary script, sitemap, robots.txt."""
+    return {"glossary/terms.js": glossary_script(site, r),
+            "sitemap.xml": sitemap(site, pages),
+            "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {site.config.base_url}sitemap.xml\n"}
 
 
 def glossary_script(site: Site, r: Renderer) -> str:
@@ -220,7 +237,8 @@ def glossary_script(site: Site, r: Renderer) -> str:
 
 def sitemap(site: Site, pages: dict[str, str]) -> str:
     urls = [canonical(site.config.base_url, p) for p in pages
-            if p.endswith(".html") and p not in ("404.html", "search.html")]
-    body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in urls)
+            if p.endswith(".html") and p != "404.html"]
+    # html.escape, not xml.sax.saxutils: that import pulls in urllib.request (~15 ms per build).
+    body = "".join(f"<url><loc>{html_escape(u, quote=False)}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
