@@ -90,6 +90,11 @@ class Provision:
         return f"{self.slug}.html"
 
     @property
+    def unit(self) -> str:
+        """What the text calls one of these: 条 / 项 / 部分."""
+        return {"article": "条", "item": "项"}.get(self.kind, "部分")
+
+    @property
     def display_label(self) -> str:
         """How the text numbers it: 七、 / （四） / 九、"""
         return self.label if self.kind == "item" else f"{self.label}、"

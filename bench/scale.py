@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Benchmark: how the build scales with the amount of content.
+
+For each N, writes N copies of both documents into a temporary content tree
+(document folders renamed `yrd-decision-007`, same text, `related` targets
+pointing into the same copy; glossary and topics kept once) with a temporary
+site.yaml listing them, builds it with `python build.py --no-search`, and
+prints pages, wall time, time per page and peak memory (RSS).
+
+DESIGN.md §5: 100 copies (about 4,500 pages) in about 4 s (what Hugo needs
+for the same pages here), at most 300 MB, and cost growing linearly.
+
+    python bench/scale.py                 # N = 1, 10, 100
+    python bench/scale.py --copies 30     # one N
+    python bench/scale.py --profile 100   # cProfile of the build at N = 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+DOCUMENTS = ("yrd-decision", "digital-trade-plan")
+RELATED = re.compile(r"^(\s*-?\s*to:\s*['\"]?)(" + "|".join(DOCUMENTS) + r")/", re.M)
+
+
+def machine_load() -> str:
+    """Load average and CPU pressure: figures taken on a busy machine are not comparable."""
+    text = f"load average {os.getloadavg()[0]:.1f}"
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=…
+        text += f", CPU pressure {some.replace('avg10=', '')} % (10 s)"
+    except (OSError, IndexError):
+        pass
+    return text
+
+
+def make_tree(root: Path, copies: int) -> tuple[Path, Path]:
+    """content/ and site.yaml for `copies` copies of both documents, under root."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    shutil.copy2(CONTENT / "topics.yaml", content / "topics.yaml")
+    shutil.copytree(CONTENT / "glossary", content / "glossary")
+    slugs = []
+    for k in range(1, copies + 1):
+        for doc in DOCUMENTS:
+            slug = f"{doc}-{k:03d}"
+            slugs.append(slug)
+            (content / slug).mkdir()
+            for src in (CONTENT / doc).glob("*.md"):
+                text = RELATED.sub(lambda m: f"{m[1]}{m[2]}-{k:03d}/", src.read_text(encoding="utf-8"))
+                (content / slug / src.name).write_text(text, encoding="utf-8")
+    site = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
+    site["documents"] = slugs
+    site["nav"] = [e for e in site.get("nav", []) if not e["path"].startswith(DOCUMENTS)]
+    site_file = root / "site.yaml"
+    site_file.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return content, site_file
+
+
+def build_once(content: Path, site_file: Path, out: Path, profile: Path | None = None):
+    """(pages, wall seconds, peak RSS MB) of one `python build.py --no-search`."""
+    cmd = [sys.executable]
+    if profile:
+        cmd += ["-m", "cProfile", "-o", str(profile)]
+    cmd += [str(ROOT / "build.py"), "--content", str(content), "--site", str(site_file),
+            "--out", str(out), "--no-search"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    stdout, stderr = proc.stdout.read().decode(), proc.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"build failed:\n{stderr[-3000:]}")
+    pages = sum(1 for _ in out.rglob("*.html"))
+    return pages, wall, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, action="append",
+                        help="number of copies of both documents (repeatable; default 1, 10, 100)")
+    parser.add_argument("--runs", type=int, default=3, help="builds per N; the median is shown (default 3)")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile one build of N copies and print the top")
+    args = parser.parse_args()
+    before = machine_load()
+    # Beside the repo, like the default _site/: on this machine /tmp is a much slower file system.
+    with tempfile.TemporaryDirectory(prefix=".bench.tmp-", dir=ROOT) as tmp:
+        if args.profile:
+            import pstats
+            content, site_file = make_tree(Path(tmp) / "tree", args.profile)
+            prof = Path(tmp) / "build.prof"
+            build_once(content, site_file, Path(tmp) / "out" / "_site", profile=prof)
+            stats = pstats.Stats(str(prof))
+            stats.sort_stats("cumulative").print_stats(30)
+            stats.sort_stats("tottime").print_stats(25)
+            return 0
+        rows = []
+        for n in args.copies or [1, 10, 100]:
+            content, site_file = make_tree(Path(tmp) / f"tree-{n}", n)
+            out = Path(tmp) / f"out-{n}" / "_site"
+            runs = sorted((build_once(content, site_file, out) for _ in range(args.runs)), key=lambda r: r[1])
+            pages, wall, _ = runs[len(runs) // 2]
+            rows.append((n, pages, wall, max(r[2] for r in runs)))
+            shutil.rmtree(content.parent)
+            shutil.rmtree(out.parent)
+    print(f"scale: copies of both documents, build without search index, median of {args.runs}, "
+          f"{os.cpu_count()} CPU(s)")
+    print(f"machine during the run: {before} at start, {machine_load()} at end")
+    print(f"{'copies':>6} {'pages':>6} {'wall':>8} {'per page':>9} {'peak RSS':>9}")
+    for n, pages, wall, rss in rows:
+        print(f"{n:6} {pages:6} {wall:7.2f}s {wall / pages * 1000:7.2f}ms {rss:7.0f}MB")
+    if len(rows) > 1:
+        (n0, p0, w0, _), (n1, p1, w1, _) = rows[-2], rows[-1]
+        print(f"growth {n0}→{n1} copies: pages ×{p1 / p0:.1f}, time ×{w1 / w0:.1f} "
+              f"(per page {w0 / p0 * 1000:.2f} → {w1 / p1 * 1000:.2f} ms)")
+    print("target (DESIGN.md §5): 100 copies ≤ ~4 s and ≤ 300 MB, linear growth")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
