@@ -39,7 +39,7 @@ def test_every_error_reported_in_one_run(tmp_path):
         "content/demo/03.md:2: duplicate number 1 (also in 01.md)",
         "content/demo/03.md:2: number 1 does not match the file name 03.md",
         "content/demo/04.md:11: raw HTML is not allowed: '<script>alert(1)</script>'",
-        "content/demo/05.md:3: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "content/demo/05.md:3: invalid YAML: did not find expected ',' or ']'",
     ]
 
 
@@ -52,7 +52,7 @@ def test_bad_yaml_in_topics_and_document(tmp_path):
         "content/demo/01.md:5: unknown topic 'rencai'",
         "content/demo/02.md:5: unknown topic 'rencai'",
         "content/demo/_document.md:4: doc_type must be one of 决定, 实施方案",
-        "content/topics.yaml:4: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "content/topics.yaml:4: invalid YAML: did not find expected ',' or ']'",
     ]
 
 
