@@ -197,7 +197,7 @@ class _Service:
             self.proc.kill()
 
 
-def pagefind_index(root: Path, site: Site, links: Links | None = None) -> None:
+def pagefind_index(root: Path, site: Site, links: Links) -> None:
     """Write the Pagefind bundle to root/pagefind/: one custom record per provision and term.
 
     The files are fetched from the service (GetFiles) and written here, rather than
@@ -206,10 +206,6 @@ def pagefind_index(root: Path, site: Site, links: Links | None = None) -> None:
     """
     if site.config.search.get("pagefind") is False:
         return
-    if links is None:
-        from .errors import Problems
-        from .link import link_site
-        links = link_site(site, Problems())
     recs = records(site, links)
     service = _Service()
     try:
