@@ -19,10 +19,12 @@ def dom(site_dir, path):
     return parse((site_dir / path).read_text(encoding="utf-8"))
 
 
-def test_every_paragraph_has_a_labelled_permalink(site_dir):
+def test_every_provision_and_paragraph_has_a_labelled_permalink(site_dir):
     for prov in content.provisions():
         for path in (prov.page, f"{prov.doc}/index.html"):
             d = dom(site_dir, path)
+            own = [a for a in d.by_id(prov.anchor).find_all("a", cls="permalink") if a.attrs["href"] == f"#{prov.anchor}"]
+            assert len(own) == 1 and own[0].attrs["aria-label"].startswith("链接到"), (path, prov.anchor)
             for i in range(1, len(prov.paragraphs) + 1):
                 para = d.by_id(f"{prov.anchor}-p{i}")
                 link = para.find("a", cls="permalink")
