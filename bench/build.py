@@ -24,21 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import machine_load
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import build  # noqa: E402
-
-
-def machine_load() -> str:
-    """Load average and CPU pressure: figures taken on a busy machine are not comparable."""
-    text = f"load average {os.getloadavg()[0]:.1f}"
-    try:
-        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=…
-        text += f", CPU pressure {some.replace('avg10=', '')} % (10 s)"
-    except (OSError, IndexError):
-        pass
-    return text
 
 
 def run_child(args: list[str]) -> tuple[float, float]:

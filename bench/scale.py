@@ -27,23 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import machine_load
+
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 DOCUMENTS = ("yrd-decision", "digital-trade-plan")
 RELATED = re.compile(r"^(\s*-?\s*to:\s*['\"]?)(" + "|".join(DOCUMENTS) + r")/", re.M)
-
-
-def machine_load() -> str:
-    """Load average and CPU pressure: figures taken on a busy machine are not comparable."""
-    text = f"load average {os.getloadavg()[0]:.1f}"
-    try:
-        some = Path("/proc/pressure/cpu").read_text().split()[1]  # avg10=…
-        text += f", CPU pressure {some.replace('avg10=', '')} % (10 s)"
-    except (OSError, IndexError):
-        pass
-    return text
 
 
 def make_tree(root: Path, copies: int) -> tuple[Path, Path]:
