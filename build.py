@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import check, downloads, link, load, render, search, write
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError, ContentErrors, shown
 
 ROOT = Path(__file__).resolve().parent
 
@@ -131,13 +131,6 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     opts = Options(content=args.content, site_file=args.site_file, out=args.out, base_url=args.base_url,
                    search=not args.no_search, manifest=manifest)
     return args.command, opts, args
-
-
-def shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:

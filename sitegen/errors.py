@@ -26,26 +26,26 @@ class ContentErrors(Exception):
         self.errors = sorted(errors)
 
 
+def shown(path: Path | str, root: Path | None = None) -> str:
+    """A path as a person reads it: relative to `root` (default: where the build was run) when inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 class Problems:
     """Collects every problem of a stage so that one run reports them all."""
 
     def __init__(self) -> None:
         self.items: list[ContentError] = []
 
-    @staticmethod
-    def _rel(path: Path | str) -> str:
-        # Like a compiler: relative to where the editor ran the build, when possible.
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
-
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(ContentError(self._rel(path), line, message))
+        self.items.append(ContentError(shown(path), line, message))
 
     def warn(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(ContentError(self._rel(path), line, message, warning=True))
+        self.items.append(ContentError(shown(path), line, message, warning=True))
 
     @property
     def errors(self) -> list[ContentError]:

@@ -31,7 +31,7 @@ from pathlib import Path
 import jinja2
 
 from . import render
-from .errors import ContentErrors
+from .errors import ContentErrors, shown
 from .link import Links
 from .model import Provision, Site
 from .search import SearchError
@@ -65,13 +65,6 @@ class Outcome:
 
 
 # --- which pages an edit touches ---------------------------------------------------------
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
 
 def _page(prov: Provision) -> str:
     return f"{prov.doc}/{prov.page}"
@@ -178,7 +171,7 @@ class Builder:
         if self.last is None or self.env is None or not changed:
             self.why = "first build" if self.last is None else "after a template error" if changed else "rebuild"
         elif wide:
-            self.why = f"{_shown(wide[0])} changed"
+            self.why = f"{shown(wide[0])} changed"
         else:
             self.why = ""
         self._full = bool(self.why)

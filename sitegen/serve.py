@@ -46,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import shown
 from .incremental import Builder, Outcome
 
 POLL_SECONDS = 0.02
@@ -275,17 +276,10 @@ def _report(outcome: Outcome, changed: list[Path], root: Path) -> None:
         return
     for w in outcome.warnings:
         _say(w, err=True)
-    what = ", ".join(_shown(p, root) for p in sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
+    what = ", ".join(shown(p, root) for p in sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
     _say(f"{'built' if not changed else 'rebuilt'} in {outcome.seconds:.2f} s: "
          f"{outcome.rendered} of {outcome.pages} pages rendered" + (f" ({what})" if what else "")
          + (f"; all pages: {outcome.why}" if outcome.full and changed and outcome.why else ""))
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _cleanup(out: Path) -> None:
@@ -356,7 +350,7 @@ async def _serve(opts, build, host, port, open_browser, template_error) -> int:
     bound = sockets[0].getsockname()
     shown_host = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     url = f"http://{shown_host}:{bound[1]}/"
-    _say(f"Serving {_shown(opts.out, root)}/ at {url} (Ctrl-C to stop)")
+    _say(f"Serving {shown(opts.out, root)}/ at {url} (Ctrl-C to stop)")
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
@@ -379,7 +373,7 @@ async def _serve(opts, build, host, port, open_browser, template_error) -> int:
                 first_change = sorted(changed)[0]
                 watcher.filepath = str(first_change)
                 # livereload.js swaps stylesheets in place for a path ending in .css, else reloads the page
-                LiveReloadHandler.reload_waiters(first_change.name if css_only else _shown(first_change, root))
+                LiveReloadHandler.reload_waiters(first_change.name if css_only else shown(first_change, root))
             except Exception:  # noqa: BLE001 - keep watching whatever happened to one rebuild
                 traceback.print_exc()
 
