@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from .link import Links, citation
+from . import addresses
+from .addresses import citation
+from .link import Links
 from .model import Document, Provision, Site, cn_number
 
 JSON_SCHEMA = "https://zj-policy.example.org/schema/document-v1.json"
@@ -62,12 +64,12 @@ def as_text(doc: Document, site: Site) -> str:
         out.append("")
     out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
     out += ["", f"来源：{doc.source_file}。{doc.source_description}",
-            f"网址：{site.config.base_url}{doc.slug}/index.html", ""]
+            f"网址：{site.config.base_url}{addresses.path_of(doc)}", ""]
     return "\n".join(out)
 
 
 def _provision_json(doc: Document, prov: Provision, site: Site, links: Links) -> dict:
-    page = f"{site.config.base_url}{doc.slug}/{prov.page}"
+    page = addresses.canonical(site.config.base_url, addresses.path_of(prov))
     return {
         "key": prov.key, "kind": prov.kind, "number": prov.number, "label": prov.label,
         "title": prov.title, "title_is_editorial": prov.title_is_editorial, "part": prov.part,
@@ -86,7 +88,7 @@ def as_json(doc: Document, site: Site, links: Links) -> str:
         "slug": doc.slug, "title": doc.title, "short_title": doc.short_title,
         "doc_type": doc.doc_type, "issuer": list(doc.issuer), "dates": dict(doc.dates),
         "number": doc.number, "status": doc.status, "language": site.config.language,
-        "url": f"{site.config.base_url}{doc.slug}/index.html",
+        "url": site.config.base_url + addresses.path_of(doc),
         "source": {"file": doc.source_file, "description": doc.source_description},
         "editorial_notes": list(doc.editorial_notes),
         "parts": [{"number": p.number, "label": p.label, "heading": p.heading, "id": p.anchor,
@@ -101,7 +103,7 @@ def as_json(doc: Document, site: Site, links: Links) -> str:
 def downloads(site: Site, links: Links) -> dict[str, str]:
     files = {}
     for doc in site.documents:
-        files[f"{doc.slug}/{doc.slug}.md"] = as_markdown(doc)
-        files[f"{doc.slug}/{doc.slug}.txt"] = as_text(doc, site)
-        files[f"{doc.slug}/{doc.slug}.json"] = as_json(doc, site, links)
+        files[addresses.download(doc.slug, "md")] = as_markdown(doc)
+        files[addresses.download(doc.slug, "txt")] = as_text(doc, site)
+        files[addresses.download(doc.slug, "json")] = as_json(doc, site, links)
     return files

@@ -12,7 +12,8 @@ from typing import Mapping
 
 from .errors import Problems
 from .glossary import Matcher
-from .model import Document, Paragraph, Provision, Relation, Site, cn_number
+from .addresses import citation
+from .model import Document, Provision, Relation, Site
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def link_site(site: Site, problems: Problems) -> Links:
         for part in doc.parts:
             if part.heading:
                 _collect(matcher, part.heading, doc, None, part.anchor,
-                         f"第{part.label}部分标题", occurrences)
+                         f"{part.name}标题", occurrences)
         for prov in doc.provisions:
             for para in prov.paragraphs:
                 _collect(matcher, para.text, doc, prov, para.anchor,
@@ -118,31 +119,4 @@ def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None,
             text[max(0, start - CONTEXT):start], text[start:end], text[end:end + CONTEXT]))
 
 
-# --- Citations (DESIGN.md §2) ------------------------------------------------------------
-
-def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False) -> str:
-    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》."""
-    name = doc.short_title if short else f"《{doc.title}》"
-    if prov.kind == "article":
-        where = f"第{prov.label}条"
-        if para is not None and len(prov.paragraphs) > 1:
-            where += f"第{cn_number(para.index)}款"
-    elif prov.kind == "item":
-        where = f"第{prov.label}项"
-        if not short and prov.part is not None:
-            where = f"第{cn_number(prov.part)}部分" + where
-        if para is not None and len(prov.paragraphs) > 1:
-            where += f"第{cn_number(para.index)}段"
-    else:
-        where = f"第{prov.label}部分"
-        if para is not None and len(prov.paragraphs) > 1:
-            where += f"第{cn_number(para.index)}段"
-    return name + where
-
-
-def provision_name(prov: Provision) -> str:
-    """第七条 / 第（四）项 / 第九部分: how a reader names a provision in running text."""
-    return {"article": f"第{prov.label}条", "item": f"第{prov.label}项"}.get(prov.kind, f"第{prov.label}部分")
-
-
-__all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site", "citation", "provision_name"]
+__all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site"]

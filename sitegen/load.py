@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from . import markup
+from . import addresses, markup
 from .errors import Problems
 from .model import (
     Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
@@ -261,7 +261,7 @@ def parse_paragraphs(body: str, body_line: int, path: Path, anchor: str,
                 continue
             text = markup.plain_text(tok.children or [])
             index = len(paragraphs) + 1
-            paragraphs.append(Paragraph(index, f"{anchor}-p{index}", tok.content, text,
+            paragraphs.append(Paragraph(index, addresses.paragraph_anchor(anchor, index), tok.content, text,
                                         Source(str(path), line)))
         elif tok.type.endswith("_open") and tok.type != "paragraph_open" and tok.level == 0:
             what = tok.type.removesuffix("_open").replace("_", " ")
@@ -462,8 +462,7 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     if incomplete not in (None, "start", "end"):
         f.error("incomplete", "incomplete must be 'start' or 'end'")
 
-    anchor = {"article": "art", "item": "item", "part": "part"}[kind]
-    paragraphs = parse_paragraphs(body, body_line, path, f"{anchor}-{number}", problems)
+    paragraphs = parse_paragraphs(body, body_line, path, addresses.provision_anchor(kind, number or 0), problems)
     for note, line in notes:
         if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
             problems.error(path, line, f"note refers to paragraph {note.paragraph}, "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import addresses
+
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -74,7 +76,7 @@ class Provision:
     @property
     def slug(self) -> str:
         """The provision's file stem and key part: "7", "part-9"."""
-        return f"part-{self.number}" if self.kind == "part" else str(self.number)
+        return addresses.provision_stem(self.kind, self.number)
 
     @property
     def key(self) -> str:
@@ -82,22 +84,32 @@ class Provision:
 
     @property
     def anchor(self) -> str:
-        prefix = {"article": "art", "item": "item", "part": "part"}[self.kind]
-        return f"{prefix}-{self.number}"
+        return addresses.provision_anchor(self.kind, self.number)
 
     @property
     def page(self) -> str:
-        return f"{self.slug}.html"
+        """The site path of the provision's own page."""
+        return addresses.path_of(self)
 
     @property
     def unit(self) -> str:
         """What the text calls one of these: 条 / 项 / 部分."""
-        return {"article": "条", "item": "项"}.get(self.kind, "部分")
+        return addresses.unit(self.kind)
+
+    @property
+    def paragraph_unit(self) -> str:
+        """What the text calls one of its paragraphs: 款 / 段."""
+        return addresses.paragraph_unit(self.kind)
 
     @property
     def display_label(self) -> str:
         """How the text numbers it: 七、 / （四） / 九、"""
-        return self.label if self.kind == "item" else f"{self.label}、"
+        return addresses.display_label(self.kind, self.label)
+
+    @property
+    def name(self) -> str:
+        """第七条 / 第（四）项 / 第九部分."""
+        return addresses.provision_name(self)
 
 
 @dataclass(frozen=True)
@@ -126,7 +138,17 @@ class Part:
 
     @property
     def anchor(self) -> str:
-        return f"part-{self.number}"
+        return addresses.part_anchor(self.number)
+
+    @property
+    def name(self) -> str:
+        """第三部分."""
+        return addresses.part_name(self.label)
+
+    @property
+    def missing_anchors(self) -> tuple[tuple[int, str], ...]:
+        """(number, anchor) of each item the source lost."""
+        return tuple((n, addresses.item_anchor(n)) for n in self.missing_items)
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,12 @@ class Document:
     provisions: tuple[Provision, ...]
     markdown_file: str
     source: Source
+
+    @property
+    def date(self) -> str | None:
+        """The date it is known by: passed (a decision) or issued (a plan)."""
+        dates = dict(self.dates)
+        return dates.get("date_passed") or dates.get("date_issued")
 
     @property
     def has_parts(self) -> bool:

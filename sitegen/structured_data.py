@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .link import citation
+from . import addresses
+from .addresses import citation
 from .model import Document, Provision, Site
 
 # What each status in the front matter means for schema.org's LegalForceStatus.
@@ -12,8 +13,8 @@ LEGAL_FORCE = {"已生效": "InForce", "已印发": "InForce", "已废止": "Not
 JURISDICTION = {"@type": "AdministrativeArea", "name": "浙江省", "identifier": "CN-ZJ"}
 
 
-def _url(site: Site, path: str) -> str:
-    return site.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path)
+def _url(site: Site, target: object) -> str:
+    return addresses.canonical(site.config.base_url, addresses.path_of(target))
 
 
 def _dump(data: dict) -> str:
@@ -22,13 +23,12 @@ def _dump(data: dict) -> str:
 
 
 def _common(site: Site, doc: Document) -> dict:
-    dates = dict(doc.dates)
     data = {
         "@context": "https://schema.org", "@type": "Legislation",
         "legislationType": doc.doc_type, "inLanguage": site.config.language,
         "legislationJurisdiction": JURISDICTION,
         "legislationPassedBy": [{"@type": "GovernmentOrganization", "name": n} for n in doc.issuer],
-        "legislationDate": dates.get("date_passed") or dates.get("date_issued"),
+        "legislationDate": doc.date,
     }
     if doc.status in LEGAL_FORCE:
         data["legislationLegalForce"] = f"https://schema.org/{LEGAL_FORCE[doc.status]}"
@@ -36,22 +36,22 @@ def _common(site: Site, doc: Document) -> dict:
 
 
 def document(site: Site, doc: Document) -> str:
-    url = _url(site, f"{doc.slug}/index.html")
+    url = _url(site, doc)
     data = _common(site, doc) | {
         "@id": url, "url": url, "name": doc.title, "alternateName": doc.short_title,
         "legislationIdentifier": doc.number or url,
-        "hasPart": [{"@type": "Legislation", "@id": _url(site, f"{doc.slug}/{p.page}"),
+        "hasPart": [{"@type": "Legislation", "@id": _url(site, p),
                      "name": citation(doc, p)} for p in doc.provisions],
     }
     return _dump(data)
 
 
 def provision(site: Site, doc: Document, prov: Provision) -> str:
-    url = _url(site, f"{doc.slug}/{prov.page}")
+    url = _url(site, prov)
     data = _common(site, doc) | {
         "@id": url, "url": url, "name": citation(doc, prov),
         "legislationIdentifier": citation(doc, prov),
         "text": "\n".join(p.text for p in prov.paragraphs),
-        "isPartOf": {"@type": "Legislation", "@id": _url(site, f"{doc.slug}/index.html"), "name": doc.title},
+        "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
     }
     return _dump(data)

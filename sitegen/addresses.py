@@ -1,0 +1,234 @@
+"""Addresses: where everything is published, and how a reader cites it (DESIGN.md §2).
+
+This module is the one place that knows a page path, an anchor rule or a
+citation's wording. The model's properties, the renderer and its templates, the
+search records, the downloads, the structured data, the manifest check and the
+preview all ask it; the browser scripts read what it computed from the pages and
+the search records, and never rebuild an address themselves.
+
+Published addresses are promises to everyone who links: `published(site)` lists
+every page and anchor the model says the site has, so `build.py check` can hold
+any content tree to them and `anchors.txt` can be compared with them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model imports this module; the types are only for annotations
+    from .model import Document, Paragraph, Provision, Site
+
+# --- pages that are not made from one content object ---------------------------------
+
+HOME = "index.html"
+GLOSSARY = "glossary/index.html"
+TOPICS = "topics/index.html"
+SEARCH = "search.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+GLOSSARY_SCRIPT = "glossary/terms.js"  # the popovers' definitions
+OFFLINE_INDEX = "search-index.js"  # search from file://
+PAGEFIND_DIR = "pagefind"
+STATIC_DIR = "static"
+DOWNLOAD_FORMATS = ("md", "txt", "json")
+
+# Ids that are part of the page furniture, not the published anchors of a page.
+EDITORIAL_NOTES = "editorial-notes"  # a document's 校勘说明
+
+# --- anchors --------------------------------------------------------------------------
+
+_PREFIX = {"article": "art", "item": "item", "part": "part"}
+
+
+def provision_anchor(kind: str, number: int) -> str:
+    """art-7 / item-4 / part-9."""
+    return f"{_PREFIX[kind]}-{number}"
+
+
+def paragraph_anchor(provision: str, index: int) -> str:
+    """The N-th paragraph (款 / 段) of a provision: art-7-p2."""
+    return f"{provision}-p{index}"
+
+
+def part_anchor(number: int) -> str:
+    return provision_anchor("part", number)
+
+
+def item_anchor(number: int) -> str:
+    """An item of a plan, also where the source lost it (the 〔原文缺失〕 notes)."""
+    return provision_anchor("item", number)
+
+
+def provision_stem(kind: str, number: int) -> str:
+    """The file stem of a provision's page: 7 / part-9."""
+    return part_anchor(number) if kind == "part" else str(number)
+
+
+# --- page paths -------------------------------------------------------------------------
+
+def document_page(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def provision_page(doc: str, kind: str, number: int) -> str:
+    return f"{doc}/{provision_stem(kind, number)}.html"
+
+
+def term_page(slug: str) -> str:
+    return f"glossary/{slug}.html"
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}.html"
+
+
+def download(slug: str, fmt: str) -> str:
+    """A document's full text as .md / .txt / .json, beside its page."""
+    return f"{slug}/{slug}.{fmt}"
+
+
+def static(name: str) -> str:
+    return f"{STATIC_DIR}/{name}"
+
+
+def path_of(target: object) -> str:
+    """The page of a document, provision, term or topic, or a site path given as text."""
+    from .model import Document, Provision, Term, Topic
+
+    if isinstance(target, str):
+        return target
+    if isinstance(target, Provision):
+        return provision_page(target.doc, target.kind, target.number)
+    if isinstance(target, Document):
+        return document_page(target.slug)
+    if isinstance(target, Term):
+        return term_page(target.slug)
+    if isinstance(target, Topic):
+        return topic_page(target.slug)
+    raise TypeError(f"no page for {type(target).__name__}")
+
+
+def relative(from_page: str, to: str) -> str:
+    """A link from one site path to another that names a file, so it also works from file://."""
+    src = from_page.split("/")[:-1]
+    dst_path, _, frag = to.partition("#")
+    dst = dst_path.split("/")
+    common = 0
+    while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
+        common += 1
+    rel = "../" * (len(src) - common) + "/".join(dst[common:])
+    return rel + (f"#{frag}" if frag else "")
+
+
+def canonical(base_url: str, path: str) -> str:
+    """The public URL of a site path; a folder's index.html is published as the folder."""
+    if path == HOME:
+        return base_url
+    if path.endswith("/" + HOME):
+        return base_url + path[: -len(HOME)]
+    return base_url + path
+
+
+# --- how a reader names and cites a provision (DESIGN.md §2, §6) -------------------------
+
+_UNIT = {"article": "条", "item": "项", "part": "部分"}
+_PARAGRAPH_UNIT = {"article": "款", "item": "段", "part": "段"}
+
+
+def unit(kind: str) -> str:
+    """What the text calls one provision of this kind: 条 / 项 / 部分."""
+    return _UNIT[kind]
+
+
+def paragraph_unit(kind: str) -> str:
+    """What a paragraph of this kind of provision is called: 款 in a 条, 段 elsewhere."""
+    return _PARAGRAPH_UNIT[kind]
+
+
+def display_label(kind: str, label: str) -> str:
+    """How the text numbers a provision in front of it: 七、 / （四） / 九、."""
+    return label if kind == "item" else f"{label}、"
+
+
+def provision_name(prov: Provision) -> str:
+    """第七条 / 第（四）项 / 第九部分: how a reader names a provision in running text."""
+    return f"第{prov.label}{unit(prov.kind)}"
+
+
+def paragraph_name(prov: Provision, para: Paragraph) -> str:
+    """第二款 / 第二段."""
+    from .model import cn_number
+
+    return f"第{cn_number(para.index)}{paragraph_unit(prov.kind)}"
+
+
+def part_name(label: str) -> str:
+    """第三部分."""
+    return f"第{label}{unit('part')}"
+
+
+def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False) -> str:
+    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
+
+    A paragraph is named only where the provision has more than one.
+    """
+    from .model import cn_number
+
+    where = provision_name(prov)
+    if prov.kind == "item" and not short and prov.part is not None:
+        where = part_name(cn_number(prov.part)) + where
+    if para is not None and len(prov.paragraphs) > 1:
+        where += paragraph_name(prov, para)
+    return (doc.short_title if short else f"《{doc.title}》") + where
+
+
+# --- everything the site promises -----------------------------------------------------
+
+def published(site: Site) -> list[str]:
+    """Every page and `page#anchor` the model says the built site has, sorted.
+
+    `anchors.txt` records these once published; `build.py check` proves the built
+    site has each of them, for any content tree.
+    """
+    out = [HOME, GLOSSARY, TOPICS, SEARCH, SITEMAP, ROBOTS]
+    for doc in site.documents:
+        full = document_page(doc.slug)
+        out.append(full)
+        out += [download(doc.slug, fmt) for fmt in DOWNLOAD_FORMATS]
+        out += [f"{full}#{a}" for a in document_anchors(doc)]
+        for prov in doc.provisions:
+            page = path_of(prov)
+            out.append(page)
+            out += [f"{page}#{a}" for a in provision_anchors(prov)]
+    out += [f"{GLOSSARY}#{t.slug}" for t in site.terms]
+    out += [term_page(t.slug) for t in site.terms]
+    out += [topic_page(t.slug) for t in site.topics]
+    return sorted(out)
+
+
+def provision_anchors(prov: Provision) -> list[str]:
+    return [prov.anchor, *(p.anchor for p in prov.paragraphs)]
+
+
+def document_anchors(doc: Document) -> list[str]:
+    """The anchors of a document's full text: its sections, parts, gaps and provisions."""
+    out = [s.anchor for s in doc.sections]
+    for part in doc.parts:
+        out.append(part.anchor)
+        out += [item_anchor(n) for n in part.missing_items]
+    for prov in doc.provisions:
+        out += provision_anchors(prov)
+    out.append(EDITORIAL_NOTES)
+    return out
+
+
+__all__ = [
+    "HOME", "GLOSSARY", "TOPICS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "GLOSSARY_SCRIPT",
+    "OFFLINE_INDEX", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
+    "provision_anchor", "paragraph_anchor", "part_anchor", "item_anchor", "provision_stem",
+    "document_page", "provision_page", "term_page", "topic_page", "download", "static", "path_of",
+    "relative", "canonical", "unit", "paragraph_unit", "display_label", "provision_name",
+    "paragraph_name", "part_name", "citation", "published", "provision_anchors", "document_anchors",
+]
+

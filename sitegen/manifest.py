@@ -1,0 +1,82 @@
+"""The manifest of published addresses (`anchors.txt`): no published address disappears.
+
+One `path#anchor` (or page path) a line. A line `old/path.html#old -> new/path.html#new`
+records a deliberate move: the old address keeps working (a redirect page where the
+old page is gone, or the page's script follows the move), and the build fails only
+when an unmapped published address is gone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import addresses
+from .errors import ContentError
+
+
+@dataclass(frozen=True)
+class Entry:
+    address: str  # path#anchor or path
+    moved_to: str | None
+    line: int
+
+
+def read(path: Path) -> list[Entry]:
+    if not path.exists():
+        return []
+    entries = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split("  #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        old, _, new = (part.strip() for part in line.partition("->"))
+        entries.append(Entry(old, new or None, n))
+    return entries
+
+
+ID_ATTR = re.compile(r'\sid="([^"]+)"')
+
+
+def present(files: dict[str, str]) -> set[str]:
+    """Pages and ids of freshly rendered pages, read quickly: our own templates write `id="…"`."""
+    out = set(files)
+    for path, html in files.items():
+        if path.endswith(".html"):
+            out.update(f"{path}#{i}" for i in ID_ATTR.findall(html))
+    return out
+
+
+def missing(entries: list[Entry], found: set[str], manifest_name: str) -> list[ContentError]:
+    """A `path:line` error for each published address that is gone and not mapped elsewhere."""
+    errors = []
+    for e in entries:
+        if e.moved_to is None and e.address not in found:
+            errors.append(ContentError(manifest_name, e.line,
+                                       f"published address {e.address!r} is missing from the site "
+                                       f"(restore it, or map it: '{e.address} -> new.html#anchor')"))
+        elif e.moved_to is not None and e.moved_to not in found:
+            errors.append(ContentError(manifest_name, e.line,
+                                       f"{e.address!r} is mapped to {e.moved_to!r}, which does not exist"))
+    return errors
+
+
+def moved(entries: list[Entry]) -> dict[str, dict[str, str]]:
+    """page → {old anchor: new address relative to that page} for anchors moved away."""
+    out: dict[str, dict[str, str]] = {}
+    for e in entries:
+        if e.moved_to and "#" in e.address:
+            page, anchor = e.address.split("#", 1)
+            out.setdefault(page, {})[anchor] = addresses.relative(page, e.moved_to)
+    return out
+
+
+def redirects(files: dict[str, str], entries: list[Entry]) -> dict[str, str]:
+    """page → its new address, for each moved page that the site no longer has."""
+    out: dict[str, str] = {}
+    for e in entries:
+        page = e.address.split("#", 1)[0]
+        if e.moved_to and page not in files and page not in out and page.endswith(".html"):
+            out[page] = e.moved_to
+    return out

@@ -1,0 +1,126 @@
+"""A client for `pagefind --service`: the search index for the web, from our own records.
+
+Why not Pagefind's Python wrapper: it polls its pipe with a fixed 0.1 s sleep per
+reply, which makes one request per record cost a tenth of a second. This client
+writes every request at once and reads the answers as they come. It speaks the
+protocol of Pagefind 1.5 (requirements.txt pins pagefind 1.5.2; `PROTOCOL` names
+the version it was written against): base64 JSON messages separated by commas,
+`{"message_id", "payload"}` each way. Recheck it when upgrading Pagefind.
+
+The records come from sitegen/search_records.py; what they are and why they are
+shaped so is explained there and in docs/search.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+from pathlib import Path
+
+from . import addresses
+from .search_records import hide
+
+PROTOCOL = "1.5"  # the Pagefind version whose service protocol this speaks
+# Language of the records: one Pagefind has neither a stemmer nor a word
+# segmenter for, so our one-character words are indexed exactly as given.
+RECORD_LANGUAGE = "unknown"
+# What our interface loads from Pagefind's bundle; the rest (its UIs, the
+# highlighter, the web worker we do not use) is not written.
+PAGEFIND_KEEP = ("pagefind.js", "pagefind-entry.json", "wasm.", "pagefind.", "index/", "fragment/", "filter/")
+
+
+class SearchError(Exception):
+    pass
+
+
+class _Service:
+    """A synchronous client for `pagefind --service` (the protocol of Pagefind's own wrappers).
+
+    The Python wrapper polls its pipe every 100 ms per response, which would make
+    one request per record cost a tenth of a second; this client writes every
+    request at once and reads the answers as they come.
+    """
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable
+
+        from importlib.metadata import version as installed
+
+        version = installed("pagefind")
+        if not version.startswith(PROTOCOL + "."):
+            raise SearchError(f"Pagefind {version} is installed; this client speaks the protocol of {PROTOCOL}")
+        exe = get_executable()
+        if exe is None:
+            raise SearchError("Pagefind binary not found; install pagefind[extended] or use --no-search")
+        try:
+            self.proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise SearchError(f"cannot start Pagefind: {exc}") from exc
+        self.next_id = 0
+        self.buffer = b""
+
+    def send(self, payloads: list[dict]) -> list[dict]:
+        ids = []
+        chunks = []
+        for payload in payloads:
+            self.next_id += 1
+            ids.append(self.next_id)
+            message = json.dumps({"message_id": self.next_id, "payload": payload}, ensure_ascii=False)
+            chunks.append(base64.b64encode(message.encode("utf-8")) + b",")
+        try:
+            self.proc.stdin.write(b"".join(chunks))
+            self.proc.stdin.flush()
+        except OSError as exc:
+            raise SearchError(f"Pagefind stopped: {exc}") from exc
+        answers: dict[int, dict] = {}
+        while len(answers) < len(ids):
+            while b"," not in self.buffer:
+                chunk = self.proc.stdout.read1(1 << 16)
+                if not chunk:
+                    raise SearchError("Pagefind stopped unexpectedly")
+                self.buffer += chunk
+            raw, _, self.buffer = self.buffer.partition(b",")
+            answer = json.loads(base64.b64decode(raw))
+            payload = answer.get("payload") or {}
+            if payload.get("type") == "Error":
+                raise SearchError(f"Pagefind: {payload.get('message')}")
+            answers[answer.get("message_id")] = payload
+        return [answers[i] for i in ids]
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+def pagefind_index(root: Path, recs: list[dict]) -> None:
+    """Write the Pagefind bundle to root/pagefind/: one custom record per provision and term.
+
+    The files are fetched from the service (GetFiles) and written here, rather than
+    by the service (WriteFiles), which answers before its writes are all on disk:
+    a build could end with a truncated wasm file when the service exits.
+    """
+    service = _Service()
+    try:
+        [created] = service.send([{"type": "NewIndex", "config": None}])
+        index = created["index_id"]
+        service.send([{"type": "AddRecord", "index_id": index, "language": RECORD_LANGUAGE,
+                       "url": r["url"], "content": r["content"], "filters": None, "sort": None,
+                       "meta": {k: hide(v) for k, v in r["meta"].items()}} for r in recs])
+        [bundle] = service.send([{"type": "GetFiles", "index_id": index}])
+    finally:
+        service.close()
+    out = root / addresses.PAGEFIND_DIR
+    for file in sorted(bundle.get("files", []), key=lambda f: f["path"]):
+        rel = file["path"].replace("\\", "/")
+        if not rel.startswith(PAGEFIND_KEEP) or rel.startswith(("/", "..")):
+            continue
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
+    if not (out / "pagefind.js").is_file() or not any(out.glob("wasm.*")):
+        raise SearchError("Pagefind returned an incomplete bundle")

@@ -1,0 +1,145 @@
+"""The build, top to bottom: load → link → render → write (→ search index).
+
+`build.py` is the command line around this module; `check` and `serve` call
+`build_files` and `build` from here. Every problem in the sources (content,
+templates, the manifest) comes out as `ContentErrors`, each `path:line: message`;
+a problem with the output folder or the search indexer as `BuildError`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import downloads, link, load, manifest, render, search_records, write
+from .errors import ContentError, ContentErrors, shown
+from .link import Links
+from .model import Site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to build from, and where to."""
+
+    content: Path = ROOT / "content"
+    templates: Path = ROOT / "templates"
+    static: Path = ROOT / "static"
+    site_file: Path = ROOT / "site.yaml"
+    manifest: Path | None = ROOT / "anchors.txt"  # None: no published-address check
+    out: Path = ROOT / "_site"
+    base_url: str | None = None
+    search: bool = True  # write the Pagefind index
+
+    @property
+    def sources(self) -> list[Path]:
+        """What a build reads: the output folder may hold none of these."""
+        return [self.content, self.templates, self.static, self.site_file, ROOT / "build.py"]
+
+
+@dataclass(frozen=True)
+class Built:
+    """Everything a build made in memory, before anything is written."""
+
+    site: Site
+    links: Links
+    files: dict[str, str]  # output path → text, pages and downloads
+    records: list[dict]  # search records (sitegen/search_records.py), made once
+    manifest: list[manifest.Entry]
+    warnings: tuple[ContentError, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    pages: int
+    files: int
+    seconds: float
+    warnings: tuple[ContentError, ...] = field(default=())
+
+
+class BuildError(Exception):
+    """The output folder or the search indexer failed; the previous output is intact."""
+
+
+def template_error(exc: jinja2.TemplateError) -> ContentError:
+    """`templates/x.html:12: message`, for syntax and runtime errors alike."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ContentError(shown(exc.filename or exc.name or "templates"), exc.lineno, exc.message or str(exc))
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return ContentError(shown(frame.filename), frame.lineno or 0, str(exc))
+    return ContentError("templates", 0, str(exc))
+
+
+def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
+    """Load, link and render: every output file in memory, or ContentErrors.
+
+    `env` is a Jinja environment from `render.make_env(opts.templates)` to reuse
+    (the preview keeps one, so its templates are compiled once).
+    """
+    site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
+    links = link.link_site(site, problems)
+    entries: list[manifest.Entry] = []
+    if opts.manifest is not None:
+        if opts.manifest.is_file():
+            entries = manifest.read(opts.manifest)
+        else:
+            problems.error(opts.manifest, 0, "the manifest of published addresses does not exist")
+    problems.raise_if_any()
+    try:
+        files = render.render_site(site, links, env or render.make_env(opts.templates),
+                                   manifest.moved(entries))
+    except jinja2.TemplateError as exc:
+        raise ContentErrors([template_error(exc)]) from None
+    files.update(downloads.downloads(site, links))
+    records = search_records.records(site, links)
+    files.update(search_records.offline_index(records))
+    return Built(site, links, files, records, entries, tuple(problems.warnings))
+
+
+def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
+    """The whole build; the previous output stays untouched unless everything succeeds."""
+    started = time.perf_counter()
+    progress("loading content")
+    built = build_files(opts, env)
+    files = built.files
+    progress(f"writing {len(files)} files")
+    try:
+        write.check_output(opts.out, opts.sources)
+    except write.OutputError as exc:
+        raise BuildError(str(exc)) from None
+    missing = manifest.missing(built.manifest, manifest.present(files),
+                               shown(opts.manifest) if opts.manifest else "")
+    if missing:
+        raise ContentErrors(missing)
+    try:
+        files.update(render.redirect_pages(env or render.make_env(opts.templates),
+                                           manifest.redirects(files, built.manifest)))
+    except jinja2.TemplateError as exc:
+        raise ContentErrors([template_error(exc)]) from None
+    from .pagefind_service import SearchError, pagefind_index
+
+    try:
+        with write.staging(opts.out) as tmp:
+            write.write_files(tmp, files)
+            write.copy_static(opts.static, tmp)
+            if opts.search and built.site.config.search.get("pagefind") is not False:
+                progress("indexing for search")
+                pagefind_index(tmp, built.records)
+    except (write.OutputError, SearchError) as exc:
+        raise BuildError(str(exc)) from None
+    progress("")
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return Result(pages, len(files), time.perf_counter() - started, built.warnings)
+
+
+def progress(stage: str) -> None:
+    """One self-overwriting status line, only when a person is watching a terminal."""
+    if sys.stdout.isatty():
+        print(f"\r\033[K{stage}…" if stage else "\r\033[K", end="", flush=True)
