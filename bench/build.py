@@ -5,7 +5,7 @@ Prints, for each variant, the median and spread (min–max) of
 
 * wall time of `python build.py` as a subprocess (what an editor waits for,
   interpreter start-up and imports included), with its peak memory (RSS);
-* time of `build.build(...)` in-process (the pipeline alone, warm imports).
+* time of `sitegen.pipeline.build(...)` in-process (the pipeline alone, warm imports).
 
 DESIGN.md §5: without the search index at most 150 ms (median), with it at most
 800 ms. Not a test: it prints figures (see bench/README.md).
@@ -29,7 +29,7 @@ from machine import machine_load
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import build  # noqa: E402
+from sitegen import pipeline  # noqa: E402
 
 
 def run_child(args: list[str]) -> tuple[float, float]:
@@ -61,18 +61,18 @@ def main() -> int:
             out = Path(tmp) / ("search" if search else "plain") / "_site"
             extra = [] if search else ["--no-search"]
             run_child(["--out", str(out), *extra])  # warm the file cache; not counted
-            walls, peaks = zip(*(run_child(["--out", str(out), *extra]) for _ in range(args.runs)))
+            walls, peaks = zip(*(run_child(["--out", str(out), *extra]) for _ in range(args.runs)), strict=True)
             inproc = []
-            opts = build.Options(out=out, search=search)
-            build.build(opts)  # warm imports and caches; not counted
+            opts = pipeline.Options(out=out, search=search)
+            pipeline.build(opts)  # warm imports and caches; not counted
             for _ in range(args.runs):
                 started = time.perf_counter()
-                result = build.build(opts)
+                result = pipeline.build(opts)
                 inproc.append(time.perf_counter() - started)
             rows.append((label, result.pages, walls, peaks, inproc))
     print(f"real site, {args.runs} runs each, {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
     print(f"machine during the run: {before} at start, {machine_load()} at end")
-    print(f"{'variant':22} {'pages':>5}  {'python build.py (wall)':34} {'build.build() in-process':34} peak RSS")
+    print(f"{'variant':22} {'pages':>5}  {'python build.py (wall)':34} {'pipeline.build() in-process':34} peak RSS")
     for label, pages, walls, peaks, inproc in rows:
         print(f"{label:22} {pages:5}  {summary(walls):34} {summary(inproc):34} {max(peaks):.0f} MB")
     print("targets (DESIGN.md §5): without search ≤ 150 ms, with search ≤ 800 ms (median)")

@@ -50,7 +50,7 @@ def make_tree(root: Path, copies: int) -> tuple[Path, Path]:
             slugs.append(slug)
             (content / slug).mkdir()
             for src in (CONTENT / doc).glob("*.md"):
-                text = RELATED.sub(lambda m: f"{m[1]}{m[2]}-{k:03d}/", src.read_text(encoding="utf-8"))
+                text = RELATED.sub(lambda m, k=k: f"{m[1]}{m[2]}-{k:03d}/", src.read_text(encoding="utf-8"))
                 (content / slug / src.name).write_text(text, encoding="utf-8")
     site = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
     site["documents"] = slugs
@@ -71,7 +71,8 @@ def build_once(content: Path, site_file: Path, out: Path, profile: Path | None =
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
-    stdout, stderr = proc.stdout.read().decode(), proc.stderr.read().decode()
+    proc.stdout.read()
+    stderr = proc.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"build failed:\n{stderr[-3000:]}")
     pages = sum(1 for _ in out.rglob("*.html"))

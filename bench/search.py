@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +45,8 @@ class _GzipHandler(_Handler):
 
     def do_GET(self):
         path = Path(self.translate_path(self.path))
-        if not path.suffix in (".html", ".js", ".css", ".json") or "gzip" not in self.headers.get("Accept-Encoding", ""):
+        gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
+        if path.suffix not in (".html", ".js", ".css", ".json") or not gzip_ok:
             return super().do_GET()
         if not path.is_file():
             return self.send_error(404)
@@ -60,7 +60,8 @@ class _GzipHandler(_Handler):
 
 
 def serve_gzip(directory: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(directory)))
+    handler = functools.partial(_GzipHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -84,7 +85,7 @@ new MutationObserver(() => {
 def build_times(runs: int) -> tuple[list[float], list[float]]:
     with_search, without = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(runs):
+        for _ in range(runs):
             for args, out in ((["--no-search"], without), ([], with_search)):
                 res = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", f"{tmp}/site", *args],
                                      cwd=ROOT, capture_output=True, text=True, check=True)
@@ -180,7 +181,8 @@ def main() -> int:
                     page_b, query_b, detail = first_query(browser, base, q)
                     zpage_b, zquery_b, _ = first_query(browser, zbase, q)
                     fragments = sum(1 for u, _ in detail if "/fragment/" in u)
-                    print(f"  {q:<10} {query_b / 1024:6.1f} KB {zquery_b / 1024:6.1f} KB  {len(detail):9}  {fragments:9}"
+                    print(f"  {q:<10} {query_b / 1024:6.1f} KB {zquery_b / 1024:6.1f} KB  "
+                          f"{len(detail):9}  {fragments:9}"
                           f"  {page_b / 1024:.1f} KB raw, {zpage_b / 1024:.1f} KB gzip")
                 _, _, detail = first_query(browser, base, FIRST_QUERIES[0])
                 print(f"  largest responses for {FIRST_QUERIES[0]} (raw):")

@@ -204,7 +204,7 @@ def published(site: Site) -> list[str]:
     out += [f"{GLOSSARY}#{t.slug}" for t in site.terms]
     out += [term_page(t.slug) for t in site.terms]
     out += [topic_page(t.slug) for t in site.topics]
-    return sorted(out)
+    return sorted(set(out))  # a part given as text shares its anchor with the part
 
 
 def provision_anchors(prov: Provision) -> list[str]:

@@ -46,7 +46,7 @@ def as_text(doc: Document, site: Site) -> str:
     for prov in doc.provisions:
         if doc.has_parts and prov.part != current_part:
             for part in doc.parts:
-                if (current_part or 0) < part.number <= prov.part:
+                if (current_part or 0) < part.number <= (prov.part or 0):
                     out.append(f"{part.label}、{part.heading or ''}".rstrip("、"))
                     out += _gap_lines(doc, part.number)
                     if not part.heading and not any(p.part == part.number for p in doc.provisions) \

@@ -117,7 +117,7 @@ class Section:
     """A block of a document's own text before its provisions (公告, preamble, 通知)."""
 
     anchor: str
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class _Service:
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError as exc:
             raise SearchError(f"cannot start Pagefind: {exc}") from exc
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # both are pipes
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.next_id = 0
         self.buffer = b""
 
@@ -70,14 +73,14 @@ class _Service:
             message = json.dumps({"message_id": self.next_id, "payload": payload}, ensure_ascii=False)
             chunks.append(base64.b64encode(message.encode("utf-8")) + b",")
         try:
-            self.proc.stdin.write(b"".join(chunks))
-            self.proc.stdin.flush()
+            self.stdin.write(b"".join(chunks))
+            self.stdin.flush()
         except OSError as exc:
             raise SearchError(f"Pagefind stopped: {exc}") from exc
         answers: dict[int, dict] = {}
         while len(answers) < len(ids):
             while b"," not in self.buffer:
-                chunk = self.proc.stdout.read1(1 << 16)
+                chunk = os.read(self.stdout.fileno(), 1 << 16)
                 if not chunk:
                     raise SearchError("Pagefind stopped unexpectedly")
                 self.buffer += chunk
@@ -91,7 +94,7 @@ class _Service:
 
     def close(self) -> None:
         try:
-            self.proc.stdin.close()
+            self.stdin.close()
             self.proc.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()

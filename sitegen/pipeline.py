@@ -90,7 +90,7 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
         if opts.manifest.is_file():
             entries = manifest.read(opts.manifest)
         else:
-            problems.error(opts.manifest, 0, "the manifest of published addresses does not exist")
+            problems.error(opts.manifest, 1, "the manifest of published addresses does not exist")
     problems.raise_if_any()
     try:
         files = render.render_site(site, links, env or render.make_env(opts.templates),

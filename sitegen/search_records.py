@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from . import addresses
 from .link import Links
@@ -42,7 +42,7 @@ from .render import glossary_order
 # --- folding and characters (static/search-text.js implements the same rules; ---------
 # --- tests/unit/test_search_records.py runs both over every BMP character) -----------
 
-@lru_cache(maxsize=None)  # a few thousand distinct characters; called for every character indexed
+@cache  # a few thousand distinct characters; called for every character indexed
 def _fold_char(c: str) -> str:
     """NFKC and lower case, unless that changes the character's UTF-16 length."""
     f = unicodedata.normalize("NFKC", c).lower()

@@ -116,20 +116,3 @@ def test_usage_errors_exit_2(tmp_path):
     result = run_build("publish", cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid choice: 'publish'" in result.stderr
-
-
-def test_template_error_names_template_and_line(tmp_path):
-    import shutil
-    from conftest import ROOT
-    make_site(tmp_path)
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    # build.py reads templates next to itself; prove the formatter on a syntax error directly.
-    import jinja2
-    from build import template_error
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "templates")))
-    (tmp_path / "templates" / "broken.html").write_text("<p>\n{% if %}\n")
-    try:
-        env.get_template("broken.html")
-    except jinja2.TemplateError as exc:
-        message = template_error(exc)
-    assert message.endswith("broken.html:2: Expected an expression, got 'end of statement block'")

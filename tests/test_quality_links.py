@@ -1,6 +1,6 @@
 """Gate: every internal link and anchor resolves, on disk and over HTTP (DESIGN.md §5).
 
-On disk: sitegen.check.broken_links over every built file. Over HTTP: npm's
+On disk: sitegen.linkcheck.broken_links over every built file. Over HTTP: npm's
 `linkinator` (pinned) crawls the served site, following every page, stylesheet
 and script, and checking each #fragment.
 """
@@ -12,15 +12,15 @@ import re
 import subprocess
 from urllib.parse import unquote, urlsplit
 
-from sitegen import check
+from sitegen import linkcheck
 
 from quality_support import node, node_tool
 
 
 def test_every_internal_link_and_anchor_resolves(site_dir):
-    files = check.read_tree(site_dir)
+    files = linkcheck.read_tree(site_dir)
     assert sum(name.endswith(".html") for name in files) > 100
-    problems = check.broken_links(files)
+    problems = linkcheck.broken_links(files)
     assert not problems, f"{len(problems)} broken link(s):\n" + "\n".join(problems[:50])
 
 
@@ -28,7 +28,7 @@ def test_the_own_checker_finds_broken_links_and_anchors():
     files = {"a/index.html": '<p id="x"><a href="b.html">b</a> <a href="#y">y</a> <a href="../c.html#x">c</a>'
                              '<a href="/abs.html">abs</a> <a href="#x">ok</a> <a href="https://example.org/">ext</a>',
              "c.html": "<p id='z'>"}
-    problems = check.broken_links(files)
+    problems = linkcheck.broken_links(files)
     assert len(problems) == 4, problems
     assert all(p.startswith("a/index.html:1: ") for p in problems)
 

@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import build
-from sitegen import write
+from sitegen import load, write
+from sitegen.pipeline import ROOT
 
 from conftest import run_build
 
@@ -179,7 +180,7 @@ def judge(root: Path, out: Path, files: dict[str, bytes], status: int, stderr: s
             continue
         path = Path(m["path"])
         path = path if path.is_absolute() else Path.cwd() / path
-        assert path.resolve().is_relative_to(root.resolve()) or path.resolve().is_relative_to(build.ROOT), \
+        assert path.resolve().is_relative_to(root.resolve()) or path.resolve().is_relative_to(ROOT), \
             f"error names a file outside the build's inputs: {line!r}"
         n = int(m["line"])
         assert n >= 1, line
@@ -212,8 +213,8 @@ SCALARS = st.one_of(
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                       | st.dictionaries(st.one_of(TEXT, st.integers(-5, 5)), inner, max_size=4),
                       max_leaves=12)
-KEYS = st.sampled_from(sorted(build.load.DOC_FIELDS | build.load.PROVISION_FIELDS | build.load.TERM_FIELDS
-                              | build.load.SITE_FIELDS | {"slug", "name", "description", "to", "reason"})) | TEXT
+KEYS = st.sampled_from(sorted(load.DOC_FIELDS | load.PROVISION_FIELDS | load.TERM_FIELDS
+                              | load.SITE_FIELDS | {"slug", "name", "description", "to", "reason"})) | TEXT
 
 DEEP = 3000
 MARKDOWN_PIECES = st.sampled_from([

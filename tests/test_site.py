@@ -7,7 +7,7 @@ import re
 import pytest
 
 import content
-from conftest import run_build
+from conftest import ROOT, run_build
 from htmldom import parse
 
 UI = frozenset({"permalink", "para-tools"})
@@ -144,11 +144,20 @@ def test_two_builds_are_byte_identical(tmp_path, site_dir):
     assert [k for k in first if first[k] != second[k]] == []
 
 
-def test_help_documents_the_commands():
+def test_help_and_readme_name_the_same_commands_and_options():
+    """A reader of the README finds every option `--help` lists, and uses none it does not."""
     result = run_build("--help")
     assert result.returncode == 0
-    for word in ("check", "serve", "--out", "--content", "--base-url", "--no-search"):
-        assert word in result.stdout
+    helped = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", result.stdout)) - {"--help"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Commands"):]
+    block = block[block.index("```") + 3:]
+    block = block[:block.index("```")]
+    documented = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", block))
+    assert helped == documented
+    commands = set(re.search(r"\{([a-z,]+)\}", result.stdout)[1].split(","))
+    assert commands == {"build", "check", "serve"}
+    assert all(f"python build.py {c}" in block for c in commands - {"build"})
 
 
 def test_check_passes_on_the_built_site(site_dir):
@@ -165,3 +174,18 @@ def test_check_reports_a_broken_link(tmp_path):
     result = run_build("check", "--out", str(out), "--no-search")
     assert result.returncode == 1
     assert re.search(r"^yrd-decision/7\.html:\d+: link to missing file '80\.html'$", result.stderr, re.M)
+
+
+def test_check_holds_any_content_tree_to_its_own_addresses(tmp_path):
+    """`check` knows the published addresses from the model, not from this site's list."""
+    from fixtures import make_site
+
+    make_site(tmp_path)
+    args = ("--content", "content", "--site", "site.yaml", "--out", "out", "--no-search")
+    assert run_build(*args, cwd=tmp_path).returncode == 0
+    result = run_build("check", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "out" / "demo" / "2.html").unlink()
+    result = run_build("check", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "out: published address 'demo/2.html' is missing from the built site" in result.stderr.splitlines()

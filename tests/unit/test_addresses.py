@@ -1,0 +1,105 @@
+"""Every address and citation rule, from sitegen/addresses.py, on the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen import addresses
+from sitegen.addresses import citation, relative
+
+
+def provision(site, key):
+    doc, stem = key.split("/")
+    d = site.document(doc)
+    return d, next(p for p in d.provisions if p.slug == stem)
+
+
+@pytest.mark.parametrize("key, page, anchor, p2", [
+    ("yrd-decision/7", "yrd-decision/7.html", "art-7", "art-7-p2"),
+    ("digital-trade-plan/13", "digital-trade-plan/13.html", "item-13", None),
+    ("digital-trade-plan/part-9", "digital-trade-plan/part-9.html", "part-9", None),
+])
+def test_pages_and_anchors_of_provisions(real_site, key, page, anchor, p2):
+    site, _ = real_site
+    _, prov = provision(site, key)
+    assert addresses.path_of(prov) == prov.page == page
+    assert prov.anchor == anchor
+    assert prov.paragraphs[0].anchor == f"{anchor}-p1"
+    if p2:
+        assert prov.paragraphs[1].anchor == p2
+
+
+def test_pages_of_documents_terms_topics_and_downloads(real_site):
+    site, _ = real_site
+    assert addresses.path_of(site.document("yrd-decision")) == "yrd-decision/index.html"
+    term = next(t for t in site.terms if t.slug == "jiebang-guashuai")
+    assert addresses.path_of(term) == "glossary/jiebang-guashuai.html"
+    assert addresses.path_of(site.topics[0]) == f"topics/{site.topics[0].slug}.html"
+    assert addresses.download("yrd-decision", "json") == "yrd-decision/yrd-decision.json"
+
+
+@pytest.mark.parametrize("src, dst, expected", [
+    ("yrd-decision/7.html", "yrd-decision/8.html", "8.html"),
+    ("yrd-decision/7.html", "yrd-decision/index.html#art-7", "index.html#art-7"),
+    ("yrd-decision/7.html", "glossary/x.html", "../glossary/x.html"),
+    ("index.html", "yrd-decision/7.html#art-7-p2", "yrd-decision/7.html#art-7-p2"),
+    ("glossary/index.html", "index.html", "../index.html"),
+])
+def test_relative_links_name_files(src, dst, expected):
+    assert relative(src, dst) == expected
+
+
+def test_canonical_urls_publish_folders_for_index_pages():
+    base = "https://example.org/"
+    assert addresses.canonical(base, "index.html") == base
+    assert addresses.canonical(base, "yrd-decision/index.html") == base + "yrd-decision/"
+    assert addresses.canonical(base, "yrd-decision/7.html") == base + "yrd-decision/7.html"
+
+
+def test_citations_as_design_section_2(real_site):
+    site, _ = real_site
+    doc, art7 = provision(site, "yrd-decision/7")
+    assert citation(doc, art7, art7.paragraphs[1]) == \
+        "《浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定》第七条第二款"
+    assert citation(doc, art7, short=True) == "《决定》第七条"
+    plan, item4 = provision(site, "digital-trade-plan/4")
+    assert citation(plan, item4) == "《浙江省数字贸易改革创新实施方案》第三部分第（四）项"
+    assert citation(plan, item4, short=True) == "《方案》第（四）项"
+    # A one-paragraph provision is cited without a paragraph.
+    assert len(item4.paragraphs) == 1
+    assert citation(plan, item4, item4.paragraphs[0]) == citation(plan, item4)
+
+
+def test_names_and_labels(real_site):
+    site, _ = real_site
+    _, art7 = provision(site, "yrd-decision/7")
+    _, part9 = provision(site, "digital-trade-plan/part-9")
+    _, item4 = provision(site, "digital-trade-plan/4")
+    assert (art7.name, art7.display_label, art7.unit) == ("第七条", "七、", "条")
+    assert (item4.name, item4.display_label, item4.unit) == ("第（四）项", "（四）", "项")
+    assert (part9.name, part9.display_label, part9.unit) == ("第九部分", "九、", "部分")
+    assert addresses.paragraph_name(art7, art7.paragraphs[1]) == "第二款"
+    assert addresses.paragraph_name(part9, part9.paragraphs[0]) == "第一段"
+
+
+def test_published_addresses_of_the_model(real_site):
+    site, _ = real_site
+    published = addresses.published(site)
+    assert published == sorted(set(published))
+    for address in ("index.html", "search.html", "yrd-decision/index.html#announcement",
+                    "yrd-decision/index.html#art-19", "yrd-decision/7.html#art-7-p2",
+                    "digital-trade-plan/index.html#item-1", "digital-trade-plan/index.html#part-2",
+                    "digital-trade-plan/part-9.html#part-9-p1", "digital-trade-plan/digital-trade-plan.md",
+                    "glossary/index.html#jiebang-guashuai", "glossary/kechuang-feidi.html"):
+        assert address in published
+    assert "404.html" not in published  # a page, not an address anyone should cite
+
+
+def test_every_published_address_of_the_model_is_in_the_manifest(real_site):
+    """anchors.txt keeps what the model publishes (check --update-manifest adds new ones)."""
+    from sitegen import manifest
+    from sitegen.pipeline import Options
+
+    site, _ = real_site
+    recorded = {e.address for e in manifest.read(Options.manifest)}
+    assert [a for a in addresses.published(site) if a not in recorded] == []
