@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from .errors import Problems
 from .glossary import Matcher
 from .addresses import citation
-from .model import Document, Provision, Relation, Site
+from .model import Document, Provision, Relation, Site, Term
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ def link_site(site: Site, problems: Problems) -> Links:
     )
 
 
+def glossary_order(site: Site) -> list[Term]:
+    """The glossary's order, which the index page and the search results share."""
+    return sorted(site.terms, key=lambda t: (t.pinyin.lower(), t.slug))
+
+
 def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None, anchor: str,
              where: str, out: dict[str, list[Occurrence]]) -> None:
     for start, end, slug in matcher.find(text):
@@ -119,4 +124,4 @@ def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None,
             text[max(0, start - CONTEXT):start], text[start:end], text[end:end + CONTEXT]))
 
 
-__all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site"]
+__all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site", "glossary_order"]

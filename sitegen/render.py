@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import addresses, markup, structured_data
-from .link import Links
+from .link import Links, glossary_order
 from .model import Document, Site, cn_number
 
 DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
@@ -146,11 +146,6 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
                        {"topic": topic, "groups": [g for g in groups if g[1]]})
     yield PagePlan(addresses.SEARCH, "search.html", "search", {})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
-
-
-def glossary_order(site: Site) -> list:
-    """The glossary's order, which the index page and the search results share."""
-    return sorted(site.terms, key=lambda t: (t.pinyin.lower(), t.slug))
 
 
 def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:

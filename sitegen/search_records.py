@@ -35,9 +35,8 @@ import unicodedata
 from functools import cache
 
 from . import addresses
-from .link import Links
+from .link import Links, glossary_order
 from .model import Provision, Site
-from .render import glossary_order
 
 # --- folding and characters (static/search-text.js implements the same rules; ---------
 # --- tests/unit/test_search_records.py runs both over every BMP character) -----------
