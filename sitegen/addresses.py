@@ -13,7 +13,7 @@ any content tree to them and `anchors.txt` can be compared with them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the model imports this module; the types are only for annotations
     from .model import Document, Paragraph, Provision, Site
@@ -92,21 +92,16 @@ def static(name: str) -> str:
     return f"{STATIC_DIR}/{name}"
 
 
-def path_of(target: object) -> str:
-    """The page of a document, provision, term or topic, or a site path given as text."""
-    from .model import Document, Provision, Term, Topic
+class HasPage(Protocol):
+    """A document, provision, term or topic: each knows its page from the functions above."""
 
-    if isinstance(target, str):
-        return target
-    if isinstance(target, Provision):
-        return provision_page(target.doc, target.kind, target.number)
-    if isinstance(target, Document):
-        return document_page(target.slug)
-    if isinstance(target, Term):
-        return term_page(target.slug)
-    if isinstance(target, Topic):
-        return topic_page(target.slug)
-    raise TypeError(f"no page for {type(target).__name__}")
+    @property
+    def page(self) -> str: ...
+
+
+def path_of(target: HasPage | str) -> str:
+    """The page of a document, provision, term or topic, or a site path given as text."""
+    return target if isinstance(target, str) else target.page
 
 
 def relative(from_page: str, to: str) -> str:

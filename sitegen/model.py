@@ -89,7 +89,7 @@ class Provision:
     @property
     def page(self) -> str:
         """The site path of the provision's own page."""
-        return addresses.path_of(self)
+        return addresses.provision_page(self.doc, self.kind, self.number)
 
     @property
     def unit(self) -> str:
@@ -171,6 +171,11 @@ class Document:
     source: Source
 
     @property
+    def page(self) -> str:
+        """The site path of its full text."""
+        return addresses.document_page(self.slug)
+
+    @property
     def date(self) -> str | None:
         """The date it is known by: passed (a decision) or issued (a plan)."""
         dates = dict(self.dates)
@@ -198,6 +203,10 @@ class Term:
     lines: dict = field(default_factory=dict, hash=False, compare=False)  # field → line
 
     @property
+    def page(self) -> str:
+        return addresses.term_page(self.slug)
+
+    @property
     def forms(self) -> tuple[str, ...]:
         return (self.term, *self.aliases)
 
@@ -208,6 +217,10 @@ class Topic:
     name: str
     description: str
     source: Source
+
+    @property
+    def page(self) -> str:
+        return addresses.topic_page(self.slug)
 
 
 @dataclass(frozen=True)

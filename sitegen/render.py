@@ -43,12 +43,12 @@ class Page:
     def root(self) -> str:
         return "../" * self.path.count("/")
 
-    def url(self, target: object, anchor: str | None = None) -> str:
+    def url(self, target: addresses.HasPage | str, anchor: str | None = None) -> str:
         """A link by way of the site's root (`../glossary/index.html`), as the header,
         navigation and breadcrumbs use, so they read the same on every page of a folder."""
         return self.root + addresses.path_of(target) + (f"#{anchor}" if anchor else "")
 
-    def link(self, target: object, anchor: str | None = None) -> str:
+    def link(self, target: addresses.HasPage | str, anchor: str | None = None) -> str:
         """The shortest relative link to a page (`7.html`, `index.html#art-7`)."""
         path = addresses.path_of(target) + (f"#{anchor}" if anchor else "")
         return addresses.relative(self.path, path)

@@ -13,7 +13,7 @@ LEGAL_FORCE = {"已生效": "InForce", "已印发": "InForce", "已废止": "Not
 JURISDICTION = {"@type": "AdministrativeArea", "name": "浙江省", "identifier": "CN-ZJ"}
 
 
-def _url(site: Site, target: object) -> str:
+def _url(site: Site, target: addresses.HasPage) -> str:
     return addresses.canonical(site.config.base_url, addresses.path_of(target))
 
 
