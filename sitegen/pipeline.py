@@ -36,6 +36,7 @@ class Options:
     out: Path = ROOT / "_site"
     base_url: str | None = None
     search: bool = True  # write the Pagefind index
+    cache: Path | None = ROOT / ".cache" / "templates"  # compiled templates between runs; None: none
 
     @property
     def sources(self) -> list[Path]:
@@ -80,7 +81,7 @@ def template_error(exc: jinja2.TemplateError) -> ContentError:
 def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     """Load, link and render: every output file in memory, or ContentErrors.
 
-    `env` is a Jinja environment from `render.make_env(opts.templates)` to reuse
+    `env` is a Jinja environment from `render.make_env(opts.templates, opts.cache)` to reuse
     (the preview keeps one, so its templates are compiled once).
     """
     site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
@@ -93,7 +94,7 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
             problems.error(opts.manifest, 1, "the manifest of published addresses does not exist")
     problems.raise_if_any()
     try:
-        files = render.render_site(site, links, env or render.make_env(opts.templates),
+        files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),
                                    manifest.moved(entries))
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
@@ -107,6 +108,7 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
     """The whole build; the previous output stays untouched unless everything succeeds."""
     started = time.perf_counter()
     progress("loading content")
+    env = env or render.make_env(opts.templates, opts.cache)
     built = build_files(opts, env)
     files = built.files
     progress(f"writing {len(files)} files")
@@ -119,8 +121,7 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
     if missing:
         raise ContentErrors(missing)
     try:
-        files.update(render.redirect_pages(env or render.make_env(opts.templates),
-                                           manifest.redirects(files, built.manifest)))
+        files.update(render.redirect_pages(env, manifest.redirects(files, built.manifest)))
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     from .pagefind_service import SearchError, pagefind_index

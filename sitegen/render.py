@@ -54,11 +54,23 @@ class Page:
         return addresses.relative(self.path, path)
 
 
-def make_env(templates: Path) -> jinja2.Environment:
+def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
     """The templates, compiled on first use; `build.py serve` keeps one between rebuilds
-    (Jinja checks each template's file for changes before using its compiled form)."""
+    (Jinja checks each template's file for changes before using its compiled form).
+
+    With `cache`, compiled templates are kept there between runs (about 50–100 ms of a
+    build): Jinja keys each by the template's name and a checksum of its source, so an
+    edited template is compiled afresh, and the output is the same either way.
+    """
+    bytecode = None
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache))
+        except OSError:
+            pass  # a read-only checkout: compile every time
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=bytecode,
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
