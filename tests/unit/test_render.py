@@ -82,3 +82,18 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
         build_files(options(tmp_path, templates))
     assert [str(e).split("templates/")[-1] for e in exc.value.errors] == [
         "provision.html:2: Expected an expression, got 'end of statement block'"]
+
+
+def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path):
+    make_site(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    opts = Options(content=tmp_path / "content", site_file=tmp_path / "site.yaml", templates=templates,
+                   manifest=None, out=tmp_path / "out", cache=tmp_path / "cache")
+    uncached = build_files(Options(**{**opts.__dict__, "cache": None})).files
+    assert build_files(opts).files == uncached
+    assert list((tmp_path / "cache").iterdir()), "nothing was cached"
+    assert build_files(opts).files == uncached  # now from the cache
+    text = (templates / "404.html").read_text(encoding="utf-8")
+    (templates / "404.html").write_text(text.replace("您要找的页面不存在。", "此页不存在。"), encoding="utf-8")
+    assert "此页不存在。" in build_files(opts).files["404.html"]
