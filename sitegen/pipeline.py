@@ -8,6 +8,7 @@ a problem with the output folder or the search indexer as `BuildError`.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -37,6 +38,7 @@ class Options:
     base_url: str | None = None
     search: bool = True  # write the Pagefind index
     cache: Path | None = ROOT / ".cache" / "templates"  # compiled templates between runs; None: none
+    jobs: int = os.cpu_count() or 1  # processes that render a large site's pages
 
     @property
     def sources(self) -> list[Path]:
@@ -95,7 +97,7 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     problems.raise_if_any()
     try:
         files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),
-                                   manifest.moved(entries))
+                                   manifest.moved(entries), opts.jobs)
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))

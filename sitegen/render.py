@@ -12,8 +12,9 @@ and never changes it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import addresses, markup, structured_data
+from . import addresses, markup, parallel, structured_data
 from .link import Links, glossary_order
-from .model import Document, Site, cn_number
+from .model import Block, Document, Paragraph, Site, Term, cn_number
 
 DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
                "date_promulgated": "公布日期", "date_effective": "施行日期"}
@@ -100,24 +101,30 @@ def zh_date(iso: str) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
-def rendered_markdown(site: Site, links: Links) -> dict[int, Markup]:
-    """The HTML of every paragraph, front-matter block and definition, made once for all pages.
+class RenderedMarkdown:
+    """The HTML of a paragraph, front-matter block or definition, made once per build process.
 
-    Keyed by the object's identity: templates pass the object (`html(para)`), never a key.
+    Templates pass the object itself (`html(para)`), never a key. Each is rendered on first
+    use, so when pages are rendered in parallel each process makes only what its pages show.
     """
-    out: dict[int, Markup] = {}
-    for doc in site.documents:
-        # Every page that shows text sits one folder deep, beside glossary/.
-        href = lambda slug: "../" + addresses.term_page(slug)  # noqa: E731
-        for section in doc.sections:
-            for block in section.blocks:
-                out[id(block)] = Markup(markup.render_inline(block.markdown, links.matcher, href))
-        for prov in doc.provisions:
-            for para in prov.paragraphs:
-                out[id(para)] = Markup(markup.render_inline(para.markdown, links.matcher, href))
-    for term in site.terms:
-        out[id(term)] = Markup(markup.render_inline(term.definition))
-    return out
+
+    def __init__(self, links: Links):
+        self.matcher = links.matcher
+        self.made: dict[int, Markup] = {}  # by the object's identity: the model outlives the build
+
+    def __call__(self, obj: Paragraph | Block | Term) -> Markup:
+        made = self.made.get(id(obj))
+        if made is None:
+            if isinstance(obj, Term):
+                made = Markup(markup.render_inline(obj.definition))
+            else:  # every page that shows text sits one folder deep, beside glossary/
+                made = Markup(markup.render_inline(obj.markdown, self.matcher, _term_href))
+            self.made[id(obj)] = made
+        return made
+
+
+def _term_href(slug: str) -> str:
+    return "../" + addresses.term_page(slug)
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,7 @@ class PagePlan:
     template: str
     kind: str
     context: Mapping[str, Any]
-    json_ld: str | None = None
+    json_ld: Callable[[], str] | None = None  # made where the page is rendered
     noindex: bool = False
 
 
@@ -137,12 +144,12 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
     yield PagePlan(addresses.HOME, "home.html", "home", {})
     for doc in site.documents:
         yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc},
-                       structured_data.document(site, doc))
+                       partial(structured_data.document, site, doc))
         for prov in doc.provisions:
             prev, next_ = links.neighbours[prov.key]
             yield PagePlan(addresses.path_of(prov), "provision.html", "provision",
                            {"doc": doc, "prov": prov, "prev": prev, "next": next_},
-                           structured_data.provision(site, doc, prov))
+                           partial(structured_data.provision, site, doc, prov))
     yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": glossary_order(site)})
     by_slug = {t.slug: t for t in site.terms}
     for term in site.terms:
@@ -168,19 +175,32 @@ def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
     return [(d, by_doc[d.slug]) for d in site.documents if d.slug in by_doc]
 
 
+# Below this many pages, starting a second process costs more than it saves.
+PARALLEL_FROM = 400
+
+
 def render_site(site: Site, links: Links, env: jinja2.Environment,
-                moved: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
-    """Every page and site-wide file, keyed by output path, in a stable order."""
-    html = rendered_markdown(site, links)
-    lookup = lambda obj: html[id(obj)]  # noqa: E731
-    moved = moved or {}
-    pages: dict[str, str] = {}
-    for plan in page_plan(site, links):
-        page = Page(plan.path, plan.kind, plan.json_ld, plan.noindex,
+                moved: Mapping[str, Mapping[str, str]] | None = None, jobs: int = 1) -> dict[str, str]:
+    """Every page and site-wide file, keyed by output path, in a stable order.
+
+    With `jobs` > 1, a large site's pages are shared among that many processes (forked
+    after the model is read whole, so each has it); the result is the same text.
+    """
+    html = RenderedMarkdown(links)
+    plans = list(page_plan(site, links))
+
+    def render(plan: PagePlan) -> str:
+        page = Page(plan.path, plan.kind, plan.json_ld() if plan.json_ld else None, plan.noindex,
                     json.dumps(moved[plan.path], ensure_ascii=False, sort_keys=True)
-                    if plan.path in moved else None)
-        pages[plan.path] = env.get_template(plan.template).render(
-            site=site, links=links, page=page, html=lookup, **plan.context)
+                    if moved and plan.path in moved else None)
+        return env.get_template(plan.template).render(
+            site=site, links=links, page=page, html=html, **plan.context)
+
+    if jobs > 1 and len(plans) >= PARALLEL_FROM:
+        texts = parallel.map_shares(render, plans, jobs)
+    else:
+        texts = [render(plan) for plan in plans]
+    pages = dict(zip((plan.path for plan in plans), texts, strict=True))
     pages.update(site_files(site, html, pages))
     return pages
 
@@ -191,7 +211,7 @@ def redirect_pages(env: jinja2.Environment, targets: Mapping[str, str]) -> dict[
     return {page: template.render(target=addresses.relative(page, to)) for page, to in targets.items()}
 
 
-def site_files(site: Site, html: Mapping[int, Markup], pages: Mapping[str, str]) -> dict[str, str]:
+def site_files(site: Site, html: RenderedMarkdown, pages: Mapping[str, str]) -> dict[str, str]:
     """What is made from the whole set of pages: glossary script, sitemap, robots.txt."""
     return {addresses.GLOSSARY_SCRIPT: glossary_script(site, html),
             addresses.SITEMAP: sitemap(site, pages),
@@ -199,9 +219,9 @@ def site_files(site: Site, html: Mapping[int, Markup], pages: Mapping[str, str])
                               f"{addresses.canonical(site.config.base_url, addresses.SITEMAP)}\n"}
 
 
-def glossary_script(site: Site, html: Mapping[int, Markup]) -> str:
+def glossary_script(site: Site, html: RenderedMarkdown) -> str:
     """Definitions for the popovers, as a classic script so it also loads from file://."""
-    data = {t.slug: {"term": t.term, "pinyin": t.pinyin, "en": t.en, "html": str(html[id(t)])}
+    data = {t.slug: {"term": t.term, "pinyin": t.pinyin, "en": t.en, "html": str(html(t))}
             for t in site.terms}
     return "window.GLOSSARY=" + json.dumps(data, ensure_ascii=False, sort_keys=True,
                                            separators=(",", ":")) + ";\n"

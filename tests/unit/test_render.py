@@ -97,3 +97,29 @@ def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path):
     text = (templates / "404.html").read_text(encoding="utf-8")
     (templates / "404.html").write_text(text.replace("您要找的页面不存在。", "此页不存在。"), encoding="utf-8")
     assert "此页不存在。" in build_files(opts).files["404.html"]
+
+
+def test_pages_rendered_in_parallel_are_the_same_text(tmp_path, monkeypatch):
+    from sitegen import render
+
+    make_site(tmp_path)
+    serial = build_files(options(tmp_path)).files
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # the fixture site is small: share it anyway
+    parallel = build_files(Options(**{**options(tmp_path).__dict__, "jobs": 3})).files
+    assert parallel == serial
+    assert list(parallel) == list(serial)  # in the same order
+
+
+def test_map_shares_keeps_order_and_redoes_a_failed_share():
+    import os
+
+    from sitegen.parallel import map_shares
+
+    parent = os.getpid()
+    assert map_shares(lambda x: x * x, list(range(10)), 3) == [x * x for x in range(10)]
+
+    def fails_in_a_child(x):
+        if os.getpid() != parent:
+            raise RuntimeError("child")
+        return x + 1
+    assert map_shares(fails_in_a_child, list(range(7)), 2) == list(range(1, 8))
