@@ -26,6 +26,9 @@ make two builds of the same site differ.
 The same records, meta in clear, are written to search-index.js
 (`window.SEARCH_INDEX`) for readers who open the site from disk, where Pagefind
 cannot load; static/search-ui.js reads both through one code path.
+
+The browser folds queries and page text with static/search-text.js, which must fold
+exactly as `fold` does; tests/unit/test_search_fold.py runs both over every code point.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from .link import Links, glossary_order
 from .model import Provision, Site
 
 # --- folding and characters (static/search-text.js implements the same rules; ---------
-# --- tests/unit/test_search_records.py runs both over every BMP character) -----------
+# --- tests/unit/test_search_fold.py runs both over every code point) -----------------
 
 @cache  # a few thousand distinct characters; called for every character indexed
 def _fold_char(c: str) -> str:

@@ -1,28 +1,30 @@
 // Glossary popovers, loaded by site.js on the first hover, focus or tap on a term.
 // Definitions come from glossary/terms.js, a classic script, so this works from file:// too.
-(function () {
+(() => {
   "use strict";
-  var d = document, body = d.body, pop = null, owner = null, loading = null;
-  function definitions() {
+  const d = document, body = d.body;
+  let pop = null, owner = null, loading = null;
+  const definitions = () => {
     if (window.GLOSSARY) return Promise.resolve(window.GLOSSARY);
-    if (!loading) loading = new Promise(function (ok, fail) {
-      var s = d.createElement("script");
-      s.src = (body.dataset.root || "") + "glossary/terms.js";
-      s.onload = function () { ok(window.GLOSSARY); }; s.onerror = fail;
-      d.head.appendChild(s);
+    if (!loading) loading = new Promise((ok, fail) => {
+      const s = d.createElement("script");
+      s.src = `${body.dataset.root || ""}glossary/terms.js`;
+      s.onload = () => ok(window.GLOSSARY);
+      s.onerror = fail;
+      d.head.append(s);
     });
     return loading;
-  }
-  function hide() {
+  };
+  const hide = () => {
     if (!pop) return;
     pop.remove(); pop = null;
     if (owner) owner.removeAttribute("aria-describedby");
     owner = null;
-  }
-  function show(a) {
+  };
+  const show = (a) => {
     if (owner === a) return;
-    definitions().then(function (g) {
-      var t = g && g[a.dataset.term];
+    definitions().then((g) => {
+      const t = g && g[a.dataset.term];
       if (!t) return;
       hide(); owner = a;
       pop = d.createElement("div");
@@ -31,20 +33,20 @@
       pop.querySelector("strong").textContent = t.term;
       pop.querySelector(".pinyin").textContent = t.pinyin;
       pop.querySelector(".def").innerHTML = t.html;
-      var more = pop.querySelector("a");
+      const more = pop.querySelector("a");
       more.href = a.getAttribute("href"); more.textContent = "查看术语页";
-      body.appendChild(pop);
-      var r = a.getBoundingClientRect(), w = pop.offsetWidth;
-      pop.style.top = (window.scrollY + r.bottom + 6) + "px";
-      pop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + d.documentElement.clientWidth - w - 8)) + "px";
+      body.append(pop);
+      const r = a.getBoundingClientRect(), w = pop.offsetWidth;
+      pop.style.top = `${scrollY + r.bottom + 6}px`;
+      pop.style.left = `${Math.max(8, Math.min(scrollX + r.left, scrollX + d.documentElement.clientWidth - w - 8))}px`;
       a.setAttribute("aria-describedby", pop.id);
-    }, function () { /* terms.js unavailable: the link still leads to the term page */ });
-  }
+    }, () => { /* terms.js unavailable: the link still leads to the term page */ });
+  };
   // site.js forwards mouseover, focusin, click and keydown, with the term link (or null).
-  window.sitePopover = function (e, a, touch) {
-    var away = !a && pop && !pop.contains(e.target);
+  window.sitePopover = (e, a, touch) => {
+    const away = !a && pop && !pop.contains(e.target);
     if (e.type === "keydown") {
-      if (e.key === "Escape" && pop) { var o = owner; hide(); if (o) o.focus(); }
+      if (e.key === "Escape" && pop) { const o = owner; hide(); if (o) o.focus(); }
     } else if (e.type === "click") {
       if (a && touch && owner !== a) { e.preventDefault(); show(a); } else if (away) hide();
     } else if (a) show(a);

@@ -1,4 +1,5 @@
-// The search interface of search.html, loaded by search.js. See docs/search.md.
+// The search interface of search.html, loaded by search.js after search-text.js (the
+// text rules: fold, terms, spans). See docs/search.md.
 // Candidates come from Pagefind (web) or window.SEARCH_INDEX (search-index.js, file://);
 // one code path keeps the records whose text contains every term, and shows them.
 (() => {
@@ -6,36 +7,25 @@
   const d = document, root = d.body.dataset.root || "", $ = (id) => d.getElementById(id);
   const form = $("search-form"), box = $("q"), list = $("search-results"), status = $("search-status"),
     help = $("search-help");
-  if (!form || !box || !list || window.searchUI) return;
-  window.searchUI = true;
-  const PAGE = 20, WAIT = 30, WIDTH = 110, WORD = /[\p{L}\p{N}]/u, names = {};
-  for (const r of form.elements.doc) if (r.value) names[r.value] = r.dataset.name;
+  if (!form || !box || !list) return;
+  const { fold, terms: parse, spans } = window.searchText;
+  const PAGE = 20, WAIT = 30, WIDTH = 110, WORD = /[\p{L}\p{N}]/u, docNames = {};
+  for (const r of form.elements.doc) if (r.value) docNames[r.value] = r.dataset.name;
 
-  // Text rules of sitegen/search.py: per character NFKC + lower case unless that changes
-  // its length (so offsets in the folded text are offsets in the real one).
-  const fold = (s) => { let o = ""; for (const c of s) { const f = c.normalize("NFKC").toLowerCase(); o += f.length === c.length ? f : c; } return o; };
-  const parse = (q) => [...new Set(fold(q).split(/\s+/).filter(Boolean))];
   const words = (terms) => {  // what Pagefind is asked: each letter or digit a word; null = every record
     const w = [...new Set([...terms.join("")].filter((c) => WORD.test(c)))];
     return w.length ? w.join(" ") : null;
   };
   // Meta values come from Pagefind shifted into plane 15, so that it does not index them
-  // (sitegen/search.py, `hide`); search-index.js has them in clear, which this leaves alone.
+  // (sitegen/search_records.py, `hide`); search-index.js has them in clear, which this leaves alone.
   const reveal = (s) => String.fromCodePoint(...[...s].map((c) => c.codePointAt(0)).map((n) => (n >= 0xF0000 && n < 0xFFFFE ? n - 0xF0000 : n)));
   const decode = (r) => {  // a Pagefind fragment or a search-index.js record: both carry `meta`
     const m = {};
     for (const k in r.meta) m[k] = reveal(r.meta[k]);
+    // A provision's paragraphs come with their anchors (art-7-p2) and names (第二款), one a line.
     return m.s ? { term: 1, order: +m.o, slug: m.s, forms: m.f.split("\n"), docs: (m.d || "").split(" "), count: m.c }
-      : { order: +m.o, url: m.u, doc: m.u.split("/")[0], label: m.l, heading: m.h, anchor: m.a, paras: m.p.split("\n") };
-  };
-  const spans = (text, terms) => {  // [start, end) of every match of every term, overlaps merged
-    const f = fold(text), found = [], out = [];
-    for (const t of terms) for (let i = f.indexOf(t); i >= 0; i = f.indexOf(t, i + t.length)) found.push([i, i + t.length]);
-    found.sort((a, b) => a[0] - b[0] || b[1] - a[1]).forEach((s) => {
-      const last = out[out.length - 1];
-      if (last && s[0] < last[1]) last[1] = Math.max(last[1], s[1]); else out.push(s);
-    });
-    return out;
+      : { order: +m.o, url: m.u, doc: m.u.split("/")[0], label: m.l, heading: m.h, paras: m.p.split("\n"),
+        anchors: m.a.split("\n"), names: m.n.split("\n") };
   };
   const match = (r, terms) => {  // the record if it contains every term, with its matching paragraphs
     if (r.term) return terms.every((t) => r.forms.some((f) => fold(f).includes(t))) ? r : null;
@@ -76,7 +66,7 @@
     d.head.append(s);
   }).then(() => ({ name: "offline", find: async () => window.SEARCH_INDEX }));
   const engine = () => backend || (backend = (location.protocol === "file:" ? Promise.reject() : pagefind()).catch(offline));
-  const candidates = (w) => engine().then((b) => b.find(w).then((recs) => [b.name, recs], (err) => {
+  const candidates = (w) => engine().then((b) => b.find(w).catch((err) => {
     if (b.name === "offline") throw err;
     backend = offline();  // Pagefind loaded but its index did not
     return candidates(w);
@@ -111,21 +101,22 @@
     if (to < text.length) p.append("…");
     return p;
   };
-  const CN = "零一二三四五六七八九";
-  const cn = (n) => (n < 10 ? CN[n] : (n >= 20 ? CN[Math.floor(n / 10)] : "") + "十" + (n % 10 ? CN[n % 10] : ""));
-  const unit = (r) => (r.anchor.startsWith("art-") ? "款" : "段");
-  const href = (r, i, q) => `${root}${r.url}?hl=${encodeURIComponent(q)}#${r.anchor}-p${i + 1}`;
+  const href = (r, i, q) => `${root}${r.url}?hl=${encodeURIComponent(q)}#${r.anchors[i]}`;  // paragraph i
 
   const provisionItem = (r, terms, q) => {
     const li = el("li", "result"), a = link(href(r, r.best, q), "", "result-title");
-    a.append(el("span", "where", (names[r.doc] || "") + r.label), " ", el("span", "", r.heading));
+    a.append(el("span", "where", (docNames[r.doc] || "") + r.label), " ", el("span", "", r.heading));
     li.append(a);
     for (const i of r.hits.slice(0, 3)) {
       const p = el("p", "snip");
-      if (r.paras.length > 1) p.append(link(href(r, i, q), `第${cn(i + 1)}${unit(r)}`), "　");
+      if (r.paras.length > 1) p.append(link(href(r, i, q), r.names[i]), "　");
       li.append(excerpt(p, r.paras[i], terms));
     }
-    if (r.hits.length > 3) li.append(el("p", "snip", `另有 ${r.hits.length - 3} ${unit(r)}含检索词。`));
+    if (r.hits.length > 3) {  // the other matching paragraphs, by name: 另有第四款、第五款含检索词。
+      const p = li.appendChild(el("p", "snip", "另有"));
+      r.hits.slice(3).forEach((i, k) => { if (k) p.append("、"); p.append(link(href(r, i, q), r.names[i])); });
+      p.append("含检索词。");
+    }
     return li;
   };
   const termItem = (r, terms) => {
@@ -164,7 +155,7 @@
   };
   const quote = (s) => `“${s}”`;
   const describe = (res, s, raw) => {
-    const n = res.provisions.length, m = res.terms.length, where = s.doc ? `在${names[s.doc]}中，` : "";
+    const n = res.provisions.length, m = res.terms.length, where = s.doc ? `在${docNames[s.doc]}中，` : "";
     const what = (raw.length > 1 ? "同时包含" + raw.map(quote).join("") : "包含" + quote(raw[0])) + "的条文";
     if (!n && !m) return `${where}没有找到${what}。`;
     return where + (n ? `${what}共 ${n} 条` : `没有找到${what}`) + (m ? `${n ? "，另有 " : "，找到 "}${m} 个相关术语` : "")
@@ -201,7 +192,7 @@
   const shorter = async (term, doc) => {
     for (let n = Math.min(term.length - 1, 6); n >= 2; n--) {
       const subs = [...new Set(Array.from({ length: term.length - n + 1 }, (_, i) => term.slice(i, i + n)))];
-      const found = await Promise.all(subs.map(async (q) => [q, collect((await candidates(words([q])))[1], [q], doc).provisions.length]));
+      const found = await Promise.all(subs.map(async (q) => [q, collect(await candidates(words([q])), [q], doc).provisions.length]));
       const hits = found.filter((x) => x[1]).slice(0, 3);
       if (hits.length) return hits;
     }
@@ -216,30 +207,28 @@
     help.hidden = true;
     help.replaceChildren();
   };
-  const finish = (q, text) => {
+  const finish = (text) => {  // the list answers the box again; the status says for which query
     status.textContent = text;
-    list.dataset.query = q;  // whose results these are (for automated checks)
     list.setAttribute("aria-busy", "false");
   };
   const run = async (s) => {
     const my = ++seq, terms = parse(s.q), raw = s.q.split(" ").filter(Boolean);
-    if (!terms.length) { clear(); return finish("", ""); }
+    if (!terms.length) { clear(); return finish(""); }
     list.setAttribute("aria-busy", "true");
     try {
-      const [name, recs] = await candidates(words(terms));
+      const recs = await candidates(words(terms));
       const res = collect(recs, terms, s.doc);
       if (!res.provisions.length && !res.terms.length && terms.length === 1 && terms[0].length > 2) {
         res.shorter = await shorter(terms[0], s.doc);
       }
       if (my !== seq) return;
       clear();
-      list.dataset.backend = name;
       pending = res.terms.map((r) => () => termItem(r, terms)).concat(res.provisions.map((r) => () => provisionItem(r, terms, s.q)));
       showMore(false);
       if (!list.children.length) suggest(res, s, terms, raw);
-      finish(s.q, describe(res, s, raw));
+      finish(describe(res, s, raw));
     } catch (e) {
-      if (my === seq) { clear(); finish(s.q, "检索暂时无法使用，请刷新页面后重试。"); }
+      if (my === seq) { clear(); finish("检索暂时无法使用，请刷新页面后重试。"); }
     }
   };
 
@@ -248,7 +237,7 @@
   const tidy = (q) => (q || "").trim().replace(/\s+/g, " ");
   const fromUrl = () => {
     const p = new URLSearchParams(location.search), doc = p.get("doc");
-    return { q: tidy(p.get("q")), doc: names[doc] ? doc : "" };
+    return { q: tidy(p.get("q")), doc: docNames[doc] ? doc : "" };
   };
   const fromForm = () => ({ q: tidy(box.value), doc: form.elements.doc.value });
   let typing = false, timer = 0;

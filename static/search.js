@@ -1,14 +1,20 @@
-// search.html: loads the search interface (search-ui.js) once a query is in the
-// address or the reader turns to the form, so opening the page costs almost nothing.
-(function () {
-  var d = document, f = d.getElementById("search-form"), go = function () {
-    if (go.done) return;
-    go.done = 1;
-    var s = d.createElement("script");
-    s.src = (d.body.dataset.root || "") + "static/search-ui.js";
-    d.head.appendChild(s);
+// search.html: loads search-text.js and search-ui.js once a query is in the address or
+// the reader turns to the form, so opening the page costs almost nothing.
+(() => {
+  "use strict";
+  const d = document, form = d.getElementById("search-form");
+  let loaded = false;
+  const load = () => {
+    if (loaded) return;
+    loaded = true;
+    for (const name of ["search-text.js", "search-ui.js"]) {
+      const s = d.createElement("script");
+      s.src = `${d.body.dataset.root || ""}static/${name}`;
+      s.async = false;  // in this order
+      d.head.append(s);
+    }
   };
-  if (!f) return;
-  if (/[?&]q=[^&]/.test(location.search)) go();
-  ["focusin", "input", "pointerdown"].forEach(function (t) { f.addEventListener(t, go); });
+  if (!form) return;
+  if (/[?&]q=[^&]/.test(location.search)) load();
+  for (const type of ["focusin", "input", "pointerdown"]) form.addEventListener(type, load);
 })();

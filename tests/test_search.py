@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -107,17 +107,47 @@ def occurrences_in(text: str, terms: list[str]) -> int:
 
 
 # --- driving the search page ---------------------------------------------------------------
+# What a reader sees: the list is no longer busy, and the status line names the query
+# (包含“飞地”的条文… / 同时包含“数字”“人才”的条文…).
 
-DONE = """q => { const l = document.getElementById('search-results');
-  return l.getAttribute('aria-busy') === 'false' && l.dataset.query === q; }"""
+DONE = """named => { const status = document.getElementById('search-status').textContent;
+  return document.getElementById('search-results').getAttribute('aria-busy') === 'false'
+    && (named ? status.includes(named) : !status); }"""
 
 
 def normal(q: str) -> str:
     return " ".join(q.split())
 
 
+def quoted(q: str) -> str:
+    """How the status line names a query: each space-separated term in “” (none: the status is empty)."""
+    return "".join(f"“{t}”" for t in q.split())
+
+
 def wait_done(page, q: str) -> None:
-    page.wait_for_function(DONE, arg=normal(q), timeout=15_000)
+    try:
+        page.wait_for_function(DONE, arg=quoted(q), timeout=15_000)
+    except PlaywrightTimeout:  # say what the page shows instead
+        busy = page.get_attribute("#search-results", "aria-busy")
+        pytest.fail(f"no results for {q!r} within 15 s: aria-busy={busy!r}, "
+                    f"status {page.text_content('#search-status')!r}", pytrace=False)
+
+
+def requested(page) -> list[str]:
+    """Every URL the page has requested since this was first called for it (call it before goto)."""
+    if not hasattr(page, "requested"):
+        page.requested = []
+        page.on("request", lambda r: page.requested.append(r.url))
+    return page.requested
+
+
+def backend(page) -> str:
+    """Which index answered, as the network shows it: Pagefind's files, or the script index."""
+    urls = requested(page)
+    pagefind = [u for u in urls if re.search(r"/pagefind/.*\.pf_(meta|index|fragment)$", u)]
+    offline = [u for u in urls if u.endswith("/search-index.js")]
+    assert bool(pagefind) != bool(offline), f"Pagefind {pagefind[:3]}, script index {offline}"
+    return "pagefind" if pagefind else "offline"
 
 
 def base_of(mode: str, site_dir: Path, site_url: str) -> str:
@@ -175,8 +205,9 @@ def test_the_expected_sets_are_meaningful():
 @pytest.mark.parametrize("mode", ["http", "file"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_query_finds_exactly_the_provisions_that_contain_it(page, site_dir, site_url, mode, query):
+    requested(page)
     open_search(page, base_of(mode, site_dir, site_url), query)
-    assert page.get_attribute("#search-results", "data-backend") == ("pagefind" if mode == "http" else "offline")
+    assert backend(page) == ("pagefind" if mode == "http" else "offline")
     show_all(page)
     items = results(page)
     found_terms = [i for i in items if i["page"] == "glossary/index.html"]
@@ -205,6 +236,7 @@ def test_web_and_disk_show_the_same_results(browser, site_dir, site_url):
             pg = context.new_page()
             open_search(pg, base, q)
             show_all(pg)
+            assert pg.locator("#search-results > li:not(.result-term)").count() == len(expected(q)), (q, base)
             html.append(pg.inner_html("#search-results") + pg.text_content("#search-status"))
             context.close()
         assert html[0] == html[1], q
@@ -213,6 +245,7 @@ def test_web_and_disk_show_the_same_results(browser, site_dir, site_url):
 @pytest.mark.parametrize("mode", ["http", "file"])
 def test_every_match_is_highlighted_and_the_link_lands_on_it(page, site_dir, site_url, mode):
     base = base_of(mode, site_dir, site_url)
+    urls = requested(page)
     open_search(page, base, "飞地")
     first = page.locator("#search-results > li:not(.result-term)").first
     snippet = first.locator(".snip").first
@@ -223,30 +256,25 @@ def test_every_match_is_highlighted_and_the_link_lands_on_it(page, site_dir, sit
     link = first.locator("a").first
     href = link.get_attribute("href")
     assert urlsplit(href).path == "yrd-decision/8.html" and urlsplit(href).fragment == "art-8-p2", href
+    del urls[:]
     link.click()
     page.wait_for_load_state("load")
     assert page.url.endswith("#art-8-p2") and "hl=" in page.url
     assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == "art-8-p2"
-    if not page.locator("script[src$='search-hl.js']").count():
-        # site.js loads search-hl.js when the address has ?hl= (one line, reported to its owner);
-        # until it does, load it the same way, so the marking itself is tested here.
-        warnings.warn("site.js does not load static/search-hl.js for ?hl= yet")
-        page.add_script_tag(url=base + "static/search-hl.js")
-    page.wait_for_selector("#art-8-p2 mark.hl")
-    target = page.locator("#art-8-p2")
-    hl = target.locator("mark.hl").all_text_contents()
-    para_text = target.evaluate("""p => { const c = p.cloneNode(true);
-        c.querySelectorAll('.permalink, .para-tools').forEach(e => e.remove()); return c.textContent; }""")
-    assert hl and all(m == "飞地" for m in hl) and len(hl) == occurrences_in(para_text, ["飞地"])
-    assert not page.locator("#art-8-p1 mark.hl").count() or "飞地" in page.text_content("#art-8-p1")
+    page.wait_for_selector("#art-8-p2 mark.hl", timeout=5_000)  # site.js loads search-text.js and search-hl.js
+    assert [u.rsplit("/", 1)[-1] for u in urls if "/static/search" in u] == ["search-text.js", "search-hl.js"]
+    # Every paragraph of the page: each match of the term marked, nothing else.
+    paras = page.eval_on_selector_all("main .para", """ps => ps.map(p => { const c = p.cloneNode(true);
+        c.querySelectorAll('.permalink, .para-tools').forEach(e => e.remove());
+        return {id: p.id, text: c.textContent, marks: [...p.querySelectorAll('mark.hl')].map(m => m.textContent)}; })""")
+    for p in paras:
+        assert all(m == "飞地" for m in p["marks"]) and len(p["marks"]) == occurrences_in(p["text"], ["飞地"]), p
 
 
 def test_a_match_split_by_a_glossary_link_is_highlighted_on_arrival(page, site_url):
     """On the provision page a term is a link; a query across its edges is still marked, in pieces."""
     page.goto(site_url + "yrd-decision/8.html?hl=" + quote("深化职务 赋权改革，建立") + "#art-8-p2")
-    if not page.locator("script[src$='search-hl.js']").count():
-        page.add_script_tag(url=site_url + "static/search-hl.js")
-    page.wait_for_selector("#art-8-p2 mark.hl")
+    page.wait_for_selector("#art-8-p2 mark.hl", timeout=5_000)  # site.js loads search-hl.js for ?hl=
     marks = page.locator("#art-8-p2 mark.hl").all_text_contents()
     assert marks == ["深化", "职务", "赋权改革", "，建立"]
     assert page.locator("#art-8-p2 a.term mark.hl").count() == 2
@@ -275,13 +303,14 @@ def test_the_document_filter(page, site_dir, site_url, mode):
     assert "在《方案》中" in page.text_content("#search-status")
     page.check("input[name=doc][value=yrd-decision]")
     wait_done(page, "长三角")
+    assert "在《决定》中" in page.text_content("#search-status")
     assert "doc=yrd-decision" in page.url
     show_all(page)
     pages = [i["page"] for i in results(page) if i["page"] != "glossary/index.html"]
     assert pages == list(expected("长三角", "yrd-decision"))
     page.check("input[name=doc][value='']")
     wait_done(page, "长三角")
-    assert "doc=" not in page.url
+    assert "doc=" not in page.url and "中，" not in page.text_content("#search-status")
 
 
 @pytest.mark.parametrize("mode", ["http", "file"])
@@ -379,8 +408,7 @@ def test_slash_focuses_the_search_box(page, site_url):
 
 
 def test_search_code_loads_only_when_needed(page, site_url):
-    urls = []
-    page.on("request", lambda r: urls.append(r.url))
+    urls = requested(page)
     page.goto(site_url + "yrd-decision/7.html")
     page.wait_for_load_state("networkidle")
     assert not [u for u in urls if "search" in u.rsplit("/", 1)[-1] or "/pagefind/" in u]
@@ -393,11 +421,12 @@ def test_search_code_loads_only_when_needed(page, site_url):
     urls.clear()
     page.goto(site_url + "search.html")
     page.wait_for_load_state("networkidle")
-    assert not [u for u in urls if "/pagefind/" in u or "search-ui.js" in u], "nothing before the reader turns to the box"
-    page.focus("#q")
-    page.wait_for_function("() => window.searchUI === true")
+    loaded = lambda: [u[len(site_url):] for u in urls if u.endswith(".js") or "/pagefind/" in u]
+    assert sorted(loaded()) == ["static/search.js", "static/site.js"], "nothing before the reader turns to the box"
+    with page.expect_request(site_url + "pagefind/pagefind.js"):
+        page.focus("#q")
     page.wait_for_load_state("networkidle")
-    assert [u for u in urls if u.endswith("pagefind/pagefind.js")]
+    assert loaded()[2:5] == ["static/search-text.js", "static/search-ui.js", "pagefind/pagefind.js"]
 
 
 def test_searching_is_clean_under_the_csp(page, site_url):
@@ -465,13 +494,16 @@ def test_only_provisions_and_terms_are_indexed(site_dir):
 
 
 def test_folding_and_content_encoding():
-    import sys
-    sys.path.insert(0, str(ROOT))
-    from sitegen import search
+    from sitegen import search_records as search  # tests/unit/test_search_fold.py: the same folding in JS
 
     assert search.fold("ＡＢｃ，Ｇ６０") == "abc,g60"
     assert search.fold("科创飞地") == "科创飞地"
     assert len(search.fold("ﬁ")) == 1  # would become two characters: left alone
     assert search.characters(["科创 G60，", "创二"]) == "科 创 g 6 0 二"
     assert search.characters(["Ｇ６０"]) == "g 6 0"
-    assert search.hide("第七条") == "".join(chr(0xF0000 + ord(c)) for c in "第七条")
+    # Hidden meta: nothing in it is a letter or a digit (Pagefind indexes none of it), and
+    # no two characters become one, so the browser can shift it back.
+    text = "".join(chr(c) for c in range(0x20, 0xFFFE) if not 0xD800 <= c <= 0xDFFF)
+    hidden = search.hide(text)
+    assert not [c for c in hidden if unicodedata.category(c)[0] in "LN"]
+    assert len(hidden) == len(set(hidden)) == len(text)
