@@ -188,6 +188,44 @@ def test_related_targets_exist():
         assert pair in pairs, pair
 
 
+SHORT_TITLE = {DEC: "《决定》", PLAN: "《方案》"}
+
+
+def provision_name(key: str, seen_from: str) -> str:
+    """How a reason names a provision: 第十四条 / 第（七）项 / 第九部分, with the document's
+    short title when the relation crosses documents."""
+    doc, num = key.split("/")
+    if num.startswith("part-"):
+        name = f"第{CN[int(num[5:])]}部分"
+    elif doc == DEC:
+        name = f"第{CN[int(num)]}条"
+    else:
+        name = f"第（{CN[int(num)]}）项"
+    return name if doc == seen_from.split("/")[0] else SHORT_TITLE[doc] + name
+
+
+def test_related_reasons_read_true_from_both_pages():
+    """A reason is shown on both provisions' pages: it names both, never 本条/本项/本款."""
+    bad = []
+    for key, (fm, _) in all_provisions().items():
+        for r in fm.get("related") or []:
+            reason = r["reason"]
+            if re.search(r"本(?:条|项|款|段|部分)", reason):
+                bad.append(f"{key} -> {r['to']}: says 本条/本项/本款: {reason}")
+            for end in (key, r["to"]):
+                name = provision_name(end, r["to"] if end == key else key)
+                if name not in reason:
+                    bad.append(f"{key} -> {r['to']}: does not name {name}: {reason}")
+    assert not bad, "\n".join(bad)
+
+
+def test_provision_names_in_reasons():
+    assert provision_name(f"{DEC}/14", f"{DEC}/17") == "第十四条"
+    assert provision_name(f"{PLAN}/24", f"{DEC}/14") == "《方案》第（二十四）项"
+    assert provision_name(f"{PLAN}/part-9", f"{DEC}/19") == "《方案》第九部分"
+    assert provision_name(f"{PLAN}/7", f"{PLAN}/8") == "第（七）项"
+
+
 def test_notes_point_at_existing_paragraphs():
     for key, (fm, body) in all_provisions().items():
         n_paras = len(paragraphs(body))
