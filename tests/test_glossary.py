@@ -43,6 +43,47 @@ def test_term_split_by_markup_is_not_linked_and_text_survives():
     assert html == "揭榜<em>挂帅</em>制度"
 
 
+# --- the glossary's content (content/ only) -----------------------------------------------------
+
+def document_text() -> str:
+    """Every text of both documents that the build scans for terms."""
+    parts = [p for prov in content.provisions() for p in prov.paragraphs]
+    for doc in content.DOCS:
+        meta, body = content.split(content.CONTENT / doc / "_document.md")
+        parts.append(body)
+        parts += [part.get("heading") or "" for part in meta.get("parts") or []]
+    return "\n".join(parts)
+
+
+def test_definitions_are_60_to_250_characters():
+    for term in content.terms():
+        assert 60 <= len(term["definition"]) <= 250, f"{term['slug']}: {len(term['definition'])} characters"
+
+
+def test_every_term_occurs_in_the_text_and_every_alias_too():
+    """Only terms that a reader meets in the documents; aliases are forms the text uses."""
+    text = document_text()
+    for term in content.terms():
+        forms = [term["term"], *(term.get("aliases") or [])]
+        assert any(f in text for f in forms), f"{term['slug']}: occurs in no form"
+        for alias in term.get("aliases") or []:
+            assert alias in text, f"{term['slug']}: alias {alias!r} does not occur in the text"
+
+
+def test_see_also_names_other_existing_terms_once():
+    slugs = {t["slug"] for t in content.terms()}
+    for term in content.terms():
+        see = term.get("see_also") or []
+        assert len(see) == len(set(see)) and term["slug"] not in see, term["slug"]
+        assert set(see) <= slugs, f"{term['slug']}: unknown {set(see) - slugs}"
+
+
+def test_definitions_cite_the_documents_by_their_short_titles():
+    """The glossary serves both documents: 本决定/本方案/文中 would not say which one."""
+    for term in content.terms():
+        assert not re.search(r"本决定|本方案|本文|文中", term["definition"]), term["slug"]
+
+
 # --- on the built site ------------------------------------------------------------------------
 
 def expected_occurrences() -> dict[str, Counter]:
