@@ -84,6 +84,53 @@ def test_definitions_cite_the_documents_by_their_short_titles():
         assert not re.search(r"本决定|本方案|本文|文中", term["definition"]), term["slug"]
 
 
+TONED = {"ā": "a", "á": "a", "ǎ": "a", "à": "a", "ē": "e", "é": "e", "ě": "e", "è": "e",
+         "ī": "i", "í": "i", "ǐ": "i", "ì": "i", "ō": "o", "ó": "o", "ǒ": "o", "ò": "o",
+         "ū": "u", "ú": "u", "ǔ": "u", "ù": "u", "ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"}
+
+
+def slug_of_pinyin(pinyin: str) -> str:
+    """docs/content-format.md, Slugs: tone marks dropped, ü written v, no spaces, lower case."""
+    return "".join(TONED.get(c, c) for c in pinyin.lower() if not c.isspace())
+
+
+def test_slug_of_pinyin():
+    assert slug_of_pinyin("guó jiā zhàn lüè kē jì lì liàng") == "guojiazhanlvekejililiang"
+    assert slug_of_pinyin("cháng sān jiǎo G60") == "changsanjiaog60"
+    assert slug_of_pinyin("yī dài yī lù") == "yidaiyilu"
+
+
+def test_glossary_slugs_spell_the_pinyin():
+    for term in content.terms():
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", term["slug"]), term["slug"]
+        assert term["slug"].replace("-", "") == slug_of_pinyin(term["pinyin"]), \
+            f"{term['slug']}: the pinyin {term['pinyin']!r} gives {slug_of_pinyin(term['pinyin'])!r}"
+
+
+def test_one_spelling_of_u_umlaut_in_every_slug():
+    """ü is v everywhere; lue/nue (ü as u) and lyu/nyu (ü as yu) would be a second spelling."""
+    import yaml
+    topics = yaml.safe_load((content.CONTENT / "topics.yaml").read_text(encoding="utf-8"))
+    slugs = [t["slug"] for t in content.terms()] + [t["slug"] for t in topics]
+    for slug in slugs:
+        assert not re.search(r"[ln]ue|[ln]yu", slug), f"{slug}: ü must be written v"
+
+
+def test_renamed_glossary_and_topic_pages_still_land(site_dir):
+    """Every page moved in anchors.txt (a renamed slug) sends readers to its new address."""
+    moves = []
+    for line in (content.ROOT / "anchors.txt").read_text(encoding="utf-8").splitlines():
+        old, _, new = (s.strip() for s in line.split("  #", 1)[0].partition("->"))
+        if new and "#" not in old and old.startswith(("glossary/", "topics/")):
+            moves.append((old, new))
+    assert ("topics/zhanlue-keji-liliang.html", "topics/zhanlve-keji-liliang.html") in moves
+    for old, new in moves:
+        stub = (site_dir / old).read_text(encoding="utf-8")
+        target = new.split("/")[-1] if old.split("/")[0] == new.split("/")[0] else "../" + new
+        assert f'http-equiv="refresh" content="0; url={target}"' in stub, old
+        assert (site_dir / new).is_file()
+
+
 # --- on the built site ------------------------------------------------------------------------
 
 def expected_occurrences() -> dict[str, Counter]:
