@@ -409,6 +409,9 @@ SENTENCE_END = ("。", "；", "：", "！", "？")
 # (column breaks), and the blank lines that are paragraph breaks with the number of
 # text lines of their column before them.
 COLUMN_BREAK_LINES = [162, 206, 251]
+# The extraction does not mark every column break with a blank line: the 37th text
+# line after line 251 (line 293) also ends inside a word (委员|会), with no blank line.
+UNMARKED_COLUMN_BREAK_AFTER = 293
 PARAGRAPH_BREAK_LINES = {211: 4, 224: 14, 230: 19}
 
 
@@ -482,6 +485,10 @@ def test_plan_blank_lines_follow_the_column_rule():
     rule = classify_blank_lines(plan_lines())
     assert rule["breaks"] == COLUMN_BREAK_LINES
     assert rule["paragraph_breaks"] == PARAGRAPH_BREAK_LINES
+    after_last = [(no, s) for no, s in plan_lines() if no > COLUMN_BREAK_LINES[-1] and s.strip()]
+    no, last = after_last[COLUMN_LINES - 1]
+    assert no == UNMARKED_COLUMN_BREAK_AFTER and not last.strip().endswith(SENTENCE_END), \
+        "the 37th text line after the last marked column break should end inside a word"
     joins = {u: [k for k, kind in enumerate(kinds, 1) if kind == "column"] for u, kinds in rule["units"].items()}
     assert {u: ks for u, ks in joins.items() if ks} == {n: [k for k, _, _ in js] for n, js in PLAN_JOINS.items()}
     derived = {u: 1 + rule["units"].get(u, []).count("paragraph") for u in PLAN_PARAGRAPHS}
@@ -494,7 +501,7 @@ def test_the_plan_notes_state_the_column_evidence():
     fm, _ = read_md(f"{PLAN}/_document.md")
     text = "".join(fm["editorial_notes"])
     assert f"每栏{COLUMN_LINES}行" in text
-    for no in COLUMN_BREAK_LINES:
+    for no in COLUMN_BREAK_LINES + [UNMARKED_COLUMN_BREAK_AFTER]:
         assert str(no) in text, f"校勘说明 does not cite seed line {no}"
     for no, pos in PARAGRAPH_BREAK_LINES.items():
         assert str(no) in text and f"第{pos}行" in text, f"校勘说明 does not cite seed line {no} (line {pos} of its column)"
