@@ -73,12 +73,23 @@ DECISION_JOINS = {
     11: [(3, "竞争力", "力的")],          # 竞争力|力的 (see DOUBLED)
     15: [(1, "安徽", "省")],              # 安徽|省
 }
-PLAN_JOINS = {  # every blank line inside a plan item is judged a page/column break
-    7: [(1, "赛", "事")],                 # 赛|事
-    12: [(1, "创", "业"), (2, "。", "聚焦")],  # 创|业; blank line before 聚焦推进…
-    13: [(1, "。", "加快"), (2, "。", "扩展")],  # before 加快数字港口建设 / 扩展国际贸易
-    15: [(1, "智能化", "水平")],          # 智能化|水平
+# The plan is set in columns COLUMN_LINES text lines tall. A blank line inside an
+# item that splits a word is a column break: joined. A blank line that falls after a
+# full stop in the middle of a column is a paragraph break: kept. The joins are listed
+# here as data, and test_plan_blank_lines_follow_the_column_rule derives the same
+# decisions independently from the seed's line numbers.
+COLUMN_LINES = 37
+PLAN_JOINS = {  # column breaks inside plan items
+    7: [(1, "赛", "事")],                 # 赛|事   (blank seed line 162)
+    12: [(1, "创", "业")],                # 创|业   (blank seed line 206)
+    15: [(1, "智能化", "水平")],          # 智能化|水平 (blank seed line 251)
 }
+# Paragraphs of every plan unit, as data. Every unit is one paragraph except:
+#   （十二）: blank seed line 211, after the 4th text line of the column that starts
+#            at line 207, after 。 -> 2 paragraphs;
+#   （十三）: blank seed lines 224 and 230, after the 14th and 19th text lines of the
+#            same column, each after 。 -> 3 paragraphs.
+PLAN_PARAGRAPHS = {n: 1 for n in range(3, 26)} | {"part-9": 1, 12: 2, 13: 3}
 # Character doubled across a page break: (doc, number, paragraph) -> (seed, content)
 DOUBLED = {
     (DEC, 11, 3): ("竞争力力的", "竞争力的"),
@@ -381,11 +392,134 @@ def test_plan_unit(n):
             lead = paras[0][: paras[0].index("。") + 1]
             check_paragraph(f"item {n} title", fm["title"], lead)
     got = body_paragraphs(body)
-    assert len(got) == len(paras) == 1, f"{n}: every plan item is one paragraph"
+    assert len(got) == len(paras) == PLAN_PARAGRAPHS[n], \
+        f"{n}: {len(got)} paragraphs in content, {len(paras)} by the seed, {PLAN_PARAGRAPHS[n]} expected"
     for k, (c, s) in enumerate(zip(got, paras), 1):
         check_paragraph(f"{PLAN} {n} paragraph {k}", c, s)
     if n != "part-9" and n != ORPHAN_FRAGMENT["number"]:
         assert got[0].startswith(fm["title"])
+
+
+# --------------------------------------------------------------------------
+# the plan's column rule, derived from the seed's line numbers
+# --------------------------------------------------------------------------
+
+SENTENCE_END = ("。", "；", "：", "！", "？")
+# What the plan's 校勘说明 states, as data: the blank seed lines that split a word
+# (column breaks), and the blank lines that are paragraph breaks with the number of
+# text lines of their column before them.
+COLUMN_BREAK_LINES = [162, 206, 251]
+# The extraction does not mark every column break with a blank line: the 37th text
+# line after line 251 (line 293) also ends inside a word (委员|会), with no blank line.
+UNMARKED_COLUMN_BREAK_AFTER = 293
+PARAGRAPH_BREAK_LINES = {211: 4, 224: 14, 230: 19}
+
+
+def classify_blank_lines(lines: list[tuple[int, str]], column_lines: int = COLUMN_LINES) -> dict:
+    """The column rule applied to numbered text lines of the plan (from its first unit on).
+
+    Returns {"units": unit -> ["column" | "paragraph", ...] for the blank lines inside
+    that unit in order, "breaks": [line numbers of column breaks],
+    "paragraph_breaks": {line number: text lines of the column before it}}.
+    Raises AssertionError when the seed does not bear the rule out.
+    """
+    blanks = []          # (blank line number, unit, splits a word)
+    text_lines = []
+    prev = None
+    blank = None
+    unit = ORPHAN_FRAGMENT["number"]
+    heading = False
+    for no, line in lines:
+        s = line.strip()
+        if not s:
+            if prev is not None and blank is None:
+                blank = no
+            continue
+        m_part, m_item = PART_RE.match(s), ITEM_RE.match(s)
+        if blank is not None and not (m_part or m_item or heading):
+            blanks.append((blank, unit, not prev.endswith(SENTENCE_END)))
+        if m_part:
+            unit, heading = f"part-{CN_INT[m_part.group(1)]}", True
+        elif m_item:
+            unit, heading = CN_INT[m_item.group(1)], False
+        elif blank is not None and heading:
+            heading = False  # the part's own text after its heading (part 九)
+        text_lines.append(no)
+        prev, blank = s, None
+
+    def between(a: int, b: int) -> int:
+        return sum(1 for no in text_lines if a < no < b)
+
+    breaks = [no for no, _, split in blanks if split]
+    assert breaks, "no blank line splits a word: no column break to count from"
+    for a, b in zip(breaks, breaks[1:]):
+        assert between(a, b) == column_lines, \
+            f"column breaks at seed lines {a} and {b}: {between(a, b)} text lines between them, not {column_lines}"
+    units: dict = {}
+    paragraph_breaks = {}
+    for no, u, split in blanks:
+        if split:
+            kind = "column"
+        else:
+            before = [b for b in breaks if b < no]
+            assert before, f"seed line {no}: blank line before the first column break cannot be placed"
+            pos = between(before[-1], no)
+            assert 0 < pos < column_lines, \
+                f"seed line {no}: blank line after a full stop at the end of a column ({pos} lines): undecidable"
+            kind = "paragraph"
+            paragraph_breaks[no] = pos
+        units.setdefault(u, []).append(kind)
+    return {"units": units, "breaks": breaks, "paragraph_breaks": paragraph_breaks}
+
+
+def plan_lines() -> list[tuple[int, str]]:
+    """Numbered seed lines (1-based) from the plan's first unit after the 通知 on."""
+    lines = seed()["raw"].split("\n")
+    title = lines.index(seed()["plan_title"])
+    date = next(i for i in range(title, len(lines)) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[i].strip()))
+    return [(i + 1, lines[i]) for i in range(date + 1, len(lines))]
+
+
+def test_plan_blank_lines_follow_the_column_rule():
+    """The paragraphs of every plan unit, derived from the seed by the column rule."""
+    rule = classify_blank_lines(plan_lines())
+    assert rule["breaks"] == COLUMN_BREAK_LINES
+    assert rule["paragraph_breaks"] == PARAGRAPH_BREAK_LINES
+    after_last = [(no, s) for no, s in plan_lines() if no > COLUMN_BREAK_LINES[-1] and s.strip()]
+    no, last = after_last[COLUMN_LINES - 1]
+    assert no == UNMARKED_COLUMN_BREAK_AFTER and not last.strip().endswith(SENTENCE_END), \
+        "the 37th text line after the last marked column break should end inside a word"
+    joins = {u: [k for k, kind in enumerate(kinds, 1) if kind == "column"] for u, kinds in rule["units"].items()}
+    assert {u: ks for u, ks in joins.items() if ks} == {n: [k for k, _, _ in js] for n, js in PLAN_JOINS.items()}
+    derived = {u: 1 + rule["units"].get(u, []).count("paragraph") for u in PLAN_PARAGRAPHS}
+    assert derived == PLAN_PARAGRAPHS
+    for n, count in PLAN_PARAGRAPHS.items():
+        assert len(body_paragraphs(read_md(item_file(n))[1])) == count, f"{n}: content has another paragraph count"
+
+
+def test_the_plan_notes_state_the_column_evidence():
+    fm, _ = read_md(f"{PLAN}/_document.md")
+    text = "".join(fm["editorial_notes"])
+    assert f"每栏{COLUMN_LINES}行" in text
+    for no in COLUMN_BREAK_LINES + [UNMARKED_COLUMN_BREAK_AFTER]:
+        assert str(no) in text, f"校勘说明 does not cite seed line {no}"
+    for no, pos in PARAGRAPH_BREAK_LINES.items():
+        assert str(no) in text and f"第{pos}行" in text, f"校勘说明 does not cite seed line {no} (line {pos} of its column)"
+
+
+def test_column_rule_self_check():
+    """The rule derives paragraphs, and refuses a seed that does not bear it out."""
+    def numbered(*lines):
+        return list(enumerate(lines, 1))
+    ok = numbered("（一）甲", "", "乙。", "", "丙。", "丁", "", "戊。")  # columns of 3 lines: 乙。丙。丁
+    rule = classify_blank_lines(ok, column_lines=3)
+    assert rule["units"] == {1: ["column", "paragraph", "column"]}
+    assert rule["paragraph_breaks"] == {4: 1}
+    with pytest.raises(AssertionError, match="text lines between"):   # a column of 4 lines
+        classify_blank_lines(numbered("（一）甲", "", "乙。", "丙。", "丙。", "丁", "", "戊。"), column_lines=3)
+    with pytest.raises(AssertionError, match="undecidable"):          # a full stop at a column's end
+        classify_blank_lines(numbered("（一）甲", "", "乙。", "丙。", "丁", "", "戊。", "己。", "庚。", "", "辛。"),
+                             column_lines=3)
 
 
 def test_plan_items_in_their_parts():

@@ -21,6 +21,12 @@ CN = [None, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"
 DECISION_NUMBERS = list(range(1, 20))
 PLAN_ITEMS = list(range(3, 26))
 PLAN_MISSING_ITEMS = [1, 2]
+# Paragraphs (段) of every plan item. The plan is set in columns 37 lines tall: a blank
+# line that splits a word is a column break (joined); a blank line after a full stop in
+# mid-column is a paragraph break. That makes （十二） two paragraphs (blank seed line 211)
+# and （十三） three (blank seed lines 224 and 230); every other item is one paragraph.
+# test_content_fidelity.py derives the same counts from the seed's line numbers.
+PLAN_ITEM_PARAGRAPHS = {n: 1 for n in range(3, 26)} | {12: 2, 13: 3}
 SLUG_RE = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PROVISION_KEYS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
@@ -136,7 +142,7 @@ def test_plan_item_front_matter(n):
     parts = {p["number"] for p in plan_doc()[0]["parts"]}
     assert fm["part"] in parts
     paras = paragraphs(body)
-    assert len(paras) == 1, "every plan item is one paragraph"
+    assert len(paras) == PLAN_ITEM_PARAGRAPHS[n], f"item {n}: {len(paras)} paragraphs, expected {PLAN_ITEM_PARAGRAPHS[n]}"
     if n == 3:
         assert fm.get("incomplete") == "start" and fm["part"] == 2
     else:
@@ -182,6 +188,44 @@ def test_related_targets_exist():
         assert pair in pairs, pair
 
 
+SHORT_TITLE = {DEC: "《决定》", PLAN: "《方案》"}
+
+
+def provision_name(key: str, seen_from: str) -> str:
+    """How a reason names a provision: 第十四条 / 第（七）项 / 第九部分, with the document's
+    short title when the relation crosses documents."""
+    doc, num = key.split("/")
+    if num.startswith("part-"):
+        name = f"第{CN[int(num[5:])]}部分"
+    elif doc == DEC:
+        name = f"第{CN[int(num)]}条"
+    else:
+        name = f"第（{CN[int(num)]}）项"
+    return name if doc == seen_from.split("/")[0] else SHORT_TITLE[doc] + name
+
+
+def test_related_reasons_read_true_from_both_pages():
+    """A reason is shown on both provisions' pages: it names both, never 本条/本项/本款."""
+    bad = []
+    for key, (fm, _) in all_provisions().items():
+        for r in fm.get("related") or []:
+            reason = r["reason"]
+            if re.search(r"本(?:条|项|款|段|部分)", reason):
+                bad.append(f"{key} -> {r['to']}: says 本条/本项/本款: {reason}")
+            for end in (key, r["to"]):
+                name = provision_name(end, r["to"] if end == key else key)
+                if name not in reason:
+                    bad.append(f"{key} -> {r['to']}: does not name {name}: {reason}")
+    assert not bad, "\n".join(bad)
+
+
+def test_provision_names_in_reasons():
+    assert provision_name(f"{DEC}/14", f"{DEC}/17") == "第十四条"
+    assert provision_name(f"{PLAN}/24", f"{DEC}/14") == "《方案》第（二十四）项"
+    assert provision_name(f"{PLAN}/part-9", f"{DEC}/19") == "《方案》第九部分"
+    assert provision_name(f"{PLAN}/7", f"{PLAN}/8") == "第（七）项"
+
+
 def test_notes_point_at_existing_paragraphs():
     for key, (fm, body) in all_provisions().items():
         n_paras = len(paragraphs(body))
@@ -195,13 +239,33 @@ def test_notes_point_at_existing_paragraphs():
 def test_required_notes_present():
     provs = all_provisions()
     want = {f"{DEC}/3": 2, f"{DEC}/7": 1, f"{DEC}/9": 1, f"{DEC}/11": 3, f"{DEC}/15": 1,
-            f"{DEC}/17": 4, f"{PLAN}/3": 1, f"{PLAN}/7": 1, f"{PLAN}/12": 1,
-            f"{PLAN}/13": 1, f"{PLAN}/15": 1}
+            f"{DEC}/17": 4, f"{DEC}/19": 2, f"{PLAN}/3": 1, f"{PLAN}/7": 1, f"{PLAN}/12": 1,
+            f"{PLAN}/15": 1}
     for key, para in want.items():
         notes = provs[key][0].get("notes") or []
         assert any(x["paragraph"] == para for x in notes), f"{key}: note on paragraph {para} missing"
-    assert len(provs[f"{PLAN}/12"][0]["notes"]) == 2
-    assert len(provs[f"{PLAN}/13"][0]["notes"]) == 2
+    # every paragraph break of the plan that the column rule decides carries its reason
+    for n in (12, 13):
+        fm, body = provs[f"{PLAN}/{n}"]
+        for k in range(2, len(paragraphs(body)) + 1):
+            assert any(x["paragraph"] == k and "分段" in x["text"] and "37行" in x["text"] for x in fm["notes"]), \
+                f"item {n}: paragraph {k} has no note on its break"
+    assert "”" in provs[f"{PLAN}/3"][1][:12] and any("后引号" in x["text"] for x in provs[f"{PLAN}/3"][0]["notes"])
+    assert any("施行日期" in x["text"] for x in provs[f"{DEC}/19"][0]["notes"])
+
+
+def test_no_note_says_the_same_thing_twice():
+    """One note per edit: no two notes of a provision, and no two 校勘说明 lines, name the same split word."""
+    splits = re.compile(r"“([^“”]+\|[^“”]+)”")
+    for key, (fm, _) in all_provisions().items():
+        seen = [m for x in fm.get("notes") or [] for m in splits.findall(x["text"])]
+        assert len(seen) == len(set(seen)), f"{key}: the same break is noted twice: {seen}"
+    for doc in (dec_doc, plan_doc):
+        notes = doc()[0]["editorial_notes"]
+        seen = [m for x in notes for m in splits.findall(x)]
+        assert len(seen) == len(set(seen)), f"校勘说明 notes the same break twice: {seen}"
+        for word in ("推动", "赛事", "创业", "智能化水平"):
+            assert sum(word in x for x in notes) <= 1, f"校勘说明 has more than one note on {word}"
 
 
 # ---------------------------------------------------------------- documents

@@ -43,6 +43,94 @@ def test_term_split_by_markup_is_not_linked_and_text_survives():
     assert html == "揭榜<em>挂帅</em>制度"
 
 
+# --- the glossary's content (content/ only) -----------------------------------------------------
+
+def document_text() -> str:
+    """Every text of both documents that the build scans for terms."""
+    parts = [p for prov in content.provisions() for p in prov.paragraphs]
+    for doc in content.DOCS:
+        meta, body = content.split(content.CONTENT / doc / "_document.md")
+        parts.append(body)
+        parts += [part.get("heading") or "" for part in meta.get("parts") or []]
+    return "\n".join(parts)
+
+
+def test_definitions_are_60_to_250_characters():
+    for term in content.terms():
+        assert 60 <= len(term["definition"]) <= 250, f"{term['slug']}: {len(term['definition'])} characters"
+
+
+def test_every_term_occurs_in_the_text_and_every_alias_too():
+    """Only terms that a reader meets in the documents; aliases are forms the text uses."""
+    text = document_text()
+    for term in content.terms():
+        forms = [term["term"], *(term.get("aliases") or [])]
+        assert any(f in text for f in forms), f"{term['slug']}: occurs in no form"
+        for alias in term.get("aliases") or []:
+            assert alias in text, f"{term['slug']}: alias {alias!r} does not occur in the text"
+
+
+def test_see_also_names_other_existing_terms_once():
+    slugs = {t["slug"] for t in content.terms()}
+    for term in content.terms():
+        see = term.get("see_also") or []
+        assert len(see) == len(set(see)) and term["slug"] not in see, term["slug"]
+        assert set(see) <= slugs, f"{term['slug']}: unknown {set(see) - slugs}"
+
+
+def test_definitions_cite_the_documents_by_their_short_titles():
+    """The glossary serves both documents: 本决定/本方案/文中 would not say which one."""
+    for term in content.terms():
+        assert not re.search(r"本决定|本方案|本文|文中", term["definition"]), term["slug"]
+
+
+TONED = {"ā": "a", "á": "a", "ǎ": "a", "à": "a", "ē": "e", "é": "e", "ě": "e", "è": "e",
+         "ī": "i", "í": "i", "ǐ": "i", "ì": "i", "ō": "o", "ó": "o", "ǒ": "o", "ò": "o",
+         "ū": "u", "ú": "u", "ǔ": "u", "ù": "u", "ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"}
+
+
+def slug_of_pinyin(pinyin: str) -> str:
+    """docs/content-format.md, Slugs: tone marks dropped, ü written v, no spaces, lower case."""
+    return "".join(TONED.get(c, c) for c in pinyin.lower() if not c.isspace())
+
+
+def test_slug_of_pinyin():
+    assert slug_of_pinyin("guó jiā zhàn lüè kē jì lì liàng") == "guojiazhanlvekejililiang"
+    assert slug_of_pinyin("cháng sān jiǎo G60") == "changsanjiaog60"
+    assert slug_of_pinyin("yī dài yī lù") == "yidaiyilu"
+
+
+def test_glossary_slugs_spell_the_pinyin():
+    for term in content.terms():
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", term["slug"]), term["slug"]
+        assert term["slug"].replace("-", "") == slug_of_pinyin(term["pinyin"]), \
+            f"{term['slug']}: the pinyin {term['pinyin']!r} gives {slug_of_pinyin(term['pinyin'])!r}"
+
+
+def test_one_spelling_of_u_umlaut_in_every_slug():
+    """ü is v everywhere; lue/nue (ü as u) and lyu/nyu (ü as yu) would be a second spelling."""
+    import yaml
+    topics = yaml.safe_load((content.CONTENT / "topics.yaml").read_text(encoding="utf-8"))
+    slugs = [t["slug"] for t in content.terms()] + [t["slug"] for t in topics]
+    for slug in slugs:
+        assert not re.search(r"[ln]ue|[ln]yu", slug), f"{slug}: ü must be written v"
+
+
+def test_renamed_glossary_and_topic_pages_still_land(site_dir):
+    """Every page moved in anchors.txt (a renamed slug) sends readers to its new address."""
+    moves = []
+    for line in (content.ROOT / "anchors.txt").read_text(encoding="utf-8").splitlines():
+        old, _, new = (s.strip() for s in line.split("  #", 1)[0].partition("->"))
+        if new and "#" not in old and old.startswith(("glossary/", "topics/")):
+            moves.append((old, new))
+    assert ("topics/zhanlue-keji-liliang.html", "topics/zhanlve-keji-liliang.html") in moves
+    for old, new in moves:
+        stub = (site_dir / old).read_text(encoding="utf-8")
+        target = new.split("/")[-1] if old.split("/")[0] == new.split("/")[0] else "../" + new
+        assert f'http-equiv="refresh" content="0; url={target}"' in stub, old
+        assert (site_dir / new).is_file()
+
+
 # --- on the built site ------------------------------------------------------------------------
 
 def expected_occurrences() -> dict[str, Counter]:
