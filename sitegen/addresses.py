@@ -125,6 +125,13 @@ def canonical(base_url: str, path: str) -> str:
     return base_url + path
 
 
+def root_path(base_url: str) -> str:
+    """The path of the site's root on its host: `/` for https://example.org/, `/zj/` for …/zj/."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url).path or "/"
+
+
 # --- how a reader names and cites a provision (DESIGN.md §2, §6) -------------------------
 
 _UNIT = {"article": "条", "item": "项", "part": "部分"}

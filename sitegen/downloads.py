@@ -7,7 +7,7 @@ import json
 from . import addresses
 from .addresses import citation
 from .link import Links
-from .model import Document, Provision, Site, cn_number
+from .model import GAP, Document, Provision, Site, cn_number
 
 JSON_SCHEMA = "https://zj-policy.example.org/schema/document-v1.json"
 
@@ -30,10 +30,8 @@ def as_markdown(doc: Document) -> str:
 def _gap_lines(doc: Document, part_number: int) -> list[str]:
     part = doc.part(part_number)
     lines = []
-    if part is not None and part.heading is None:
-        lines.append("〔原文缺失：本部分标题〕")
     for n in part.missing_items if part else ():
-        lines.append(f"（{cn_number(n)}）〔原文缺失〕")
+        lines.append(f"（{cn_number(n)}）{GAP}")
     return lines
 
 
@@ -47,11 +45,11 @@ def as_text(doc: Document, site: Site) -> str:
         if doc.has_parts and prov.part != current_part:
             for part in doc.parts:
                 if (current_part or 0) < part.number <= (prov.part or 0):
-                    out.append(f"{part.label}、{part.heading or ''}".rstrip("、"))
+                    out.append(f"{part.label}、{part.heading or GAP}")
                     out += _gap_lines(doc, part.number)
                     if not part.heading and not any(p.part == part.number for p in doc.provisions) \
                             and not part.missing_items:
-                        out.append("〔原文缺失：本部分全文〕")
+                        out.append(f"{GAP}来源缺少本部分的标题和正文。")
                     out.append("")
             current_part = prov.part
         if prov.kind == "part":
@@ -59,7 +57,7 @@ def as_text(doc: Document, site: Site) -> str:
             continue
         for para in prov.paragraphs:
             prefix = prov.display_label if para.index == 1 else ""
-            gap = "〔原文缺失〕……" if para.index == 1 and prov.incomplete == "start" else ""
+            gap = f"{GAP}……" if para.index == 1 and prov.incomplete == "start" else ""
             out.append(prefix + gap + para.text)
         out.append("")
     out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]

@@ -6,6 +6,7 @@ the result is an immutable `Links` that templates read.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
 from collections.abc import Mapping
@@ -112,8 +113,23 @@ def link_site(site: Site, problems: Problems) -> Links:
 
 
 def glossary_order(site: Site) -> list[Term]:
-    """The glossary's order, which the index page and the search results share."""
-    return sorted(site.terms, key=lambda t: (t.pinyin.lower(), t.slug))
+    """The glossary's order, which the index page and the search results share: as dictionaries
+    order words, syllable by syllable, each by its toneless spelling (ü after u), then by tone."""
+    return sorted(site.terms, key=lambda t: (pinyin_key(t.pinyin), t.slug))
+
+
+_TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}  # combining macron, acute, caron, grave
+
+
+def pinyin_key(pinyin: str) -> tuple[tuple[str, int], ...]:
+    """chuàng xīn → (("chuang", 4), ("xin", 1)); a neutral tone sorts after the fourth."""
+    key = []
+    for syllable in pinyin.lower().replace("-", " ").split():
+        marks = unicodedata.normalize("NFD", syllable)
+        tone = next((_TONES[c] for c in marks if c in _TONES), 5)
+        bare = "".join(c for c in marks if not unicodedata.combining(c) or c == "\u0308")
+        key.append((bare.replace("u\u0308", "v"), tone))
+    return tuple(key)
 
 
 def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None, anchor: str,

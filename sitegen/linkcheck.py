@@ -23,7 +23,9 @@ class _Scan(HTMLParser):
             self.ids.add(str(a["id"]))
         for key in ("href", "src"):
             value = a.get(key)
-            if value is not None and not (tag == "link" and a.get("rel") == "canonical") and tag != "meta":
+            # <base> (the 404 page's) sets where links resolve from; it is not a link itself.
+            if value is not None and not (tag == "link" and a.get("rel") == "canonical") \
+                    and tag not in ("meta", "base"):
                 self.links.append((value, self.getpos()[0]))
 
 

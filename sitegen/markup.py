@@ -65,22 +65,27 @@ def disallowed_inline(children: Iterable[Token], allow_hardbreak: bool = False) 
     return None
 
 
-def link_terms(children: list[Token], matcher: Matcher, href: Callable[[str], str]) -> list[Token]:
-    """Wrap the first occurrence of each term in a paragraph in a link to its page.
+def link_terms(children: list[Token], matcher: Matcher, href: Callable[[str], str],
+               linked: set[str] | None = None) -> list[Token]:
+    """Wrap the first occurrence of each term in a link to its page (docs/content-format.md).
 
-    Matching runs over each text token; an occurrence split by markup is still
-    counted by the occurrence finder, but is not linked, since a link cannot
-    straddle the markup.
+    `linked` holds the terms already linked in the provision (or section) this text
+    belongs to, and is updated: a term is linked once per provision. A term inside
+    《…》 (a document's title) is never linked. Matching runs over each text token;
+    an occurrence split by markup is still counted by the occurrence finder, but is
+    not linked, since a link cannot straddle the markup.
     """
-    linked: set[str] = set()
+    linked = set() if linked is None else linked
+    depth = 0  # how many 《 are open at this point of the text
     out: list[Token] = []
     for tok in children:
         if tok.type != "text":
             out.append(tok)
             continue
         pos = 0
+        opens = _title_depths(tok.content, depth)
         for start, end, slug in matcher.find(tok.content):
-            if slug in linked:
+            if slug in linked or opens[start]:
                 continue
             linked.add(slug)
             if start > pos:
@@ -90,7 +95,43 @@ def link_terms(children: list[Token], matcher: Matcher, href: Callable[[str], st
             out += [link, _text(tok.content[start:end]), Token("link_close", "a", -1)]
             pos = end
         out.append(_text(tok.content[pos:]) if pos else tok)
+        depth = opens[-1]
     return out
+
+
+def _title_depths(text: str, depth: int) -> list[int]:
+    """For each position of `text` (and its end), how many 《 are open before it."""
+    out = []
+    for c in text:
+        out.append(depth)
+        if c == "《":
+            depth += 1
+        elif c == "》" and depth:
+            depth -= 1
+    out.append(depth)
+    return out
+
+
+def mark_lead(children: list[Token], length: int) -> list[Token]:
+    """Set the first `length` characters of the text (a plan item's lead sentence) in <strong class="lead">.
+
+    Left as it is when markup other than plain text falls inside that span.
+    """
+    seen = 0
+    for i, tok in enumerate(children):
+        if tok.type == "softbreak":
+            continue
+        if tok.type != "text":
+            return children
+        if seen + len(tok.content) >= length:
+            cut = length - seen
+            opening = Token("strong_open", "strong", 1)
+            opening.attrs = {"class": "lead"}
+            head = [*children[:i], _text(tok.content[:cut])] if cut else children[:i]
+            tail = [_text(tok.content[cut:])] if cut < len(tok.content) else []
+            return [opening, *head, Token("strong_close", "strong", -1), *tail, *children[i + 1:]]
+        seen += len(tok.content)
+    return children
 
 
 def _text(content: str) -> Token:
@@ -99,10 +140,13 @@ def _text(content: str) -> Token:
     return tok
 
 
-def render_inline(markdown: str, matcher: Matcher | None = None,
-                  href: Callable[[str], str] | None = None) -> str:
+def render_inline(markdown: str, matcher: Matcher | None = None, href: Callable[[str], str] | None = None,
+                  linked: set[str] | None = None, lead: int = 0) -> str:
+    """Inline Markdown → HTML, with the first `lead` characters marked and glossary terms linked."""
     md = parser()
     children = parse_inline(markdown)
+    if lead:
+        children = mark_lead(children, lead)
     if matcher is not None and href is not None:
-        children = link_terms(children, matcher, href)
+        children = link_terms(children, matcher, href, linked)
     return md.renderer.render(children, md.options, {})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from . import addresses
 
 CN_DIGITS = "零一二三四五六七八九"
+GAP = "〔原文缺失〕"  # how the site marks text the source lost, on every page and download
 
 
 def cn_number(n: int) -> str:
@@ -110,6 +111,17 @@ class Provision:
     def name(self) -> str:
         """第七条 / 第（四）项 / 第九部分."""
         return addresses.provision_name(self)
+
+    @property
+    def heading(self) -> str:
+        """The title as a label (page titles, tables of contents, pagers): no closing 。."""
+        return self.title.removesuffix("。")
+
+    @property
+    def title_leads_text(self) -> bool:
+        """The title is the text's own lead sentence (a plan item): shown once, in the text."""
+        return not self.title_is_editorial and bool(self.paragraphs) \
+            and self.paragraphs[0].text.startswith(self.title)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import addresses, markup, parallel, structured_data
 from .link import Links, glossary_order
-from .model import Block, Document, Paragraph, Site, Term, cn_number
+from .model import GAP, Block, Document, Paragraph, Provision, Section, Site, Term, cn_number
 
 DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
                "date_promulgated": "公布日期", "date_effective": "施行日期"}
@@ -76,7 +76,7 @@ def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
     env.globals.update(cite=addresses.citation, cn_number=cn_number, canonical=addresses.canonical,
-                       address=addresses, date_labels=DATE_LABELS)
+                       address=addresses, date_labels=DATE_LABELS, gap_mark=GAP)
     env.filters["zh_date"] = zh_date
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt
@@ -104,23 +104,47 @@ def zh_date(iso: str) -> str:
 class RenderedMarkdown:
     """The HTML of a paragraph, front-matter block or definition, made once per build process.
 
-    Templates pass the object itself (`html(para)`), never a key. Each is rendered on first
-    use, so when pages are rendered in parallel each process makes only what its pages show.
+    Templates pass the object itself (`html(para)`), never a key. A provision's paragraphs
+    (and a section's blocks) are rendered together on first use, because a glossary term
+    is linked once per provision; when pages are rendered in parallel each process makes
+    only what its pages show.
     """
 
-    def __init__(self, links: Links):
+    def __init__(self, site: Site, links: Links):
         self.matcher = links.matcher
         self.made: dict[int, Markup] = {}  # by the object's identity: the model outlives the build
+        self.group: dict[int, tuple[Provision | Section, frozenset[str]]] = {}
+        for doc in site.documents:
+            # A term in the document's own title would be linked in almost every provision: noise.
+            in_title = frozenset(slug for _, _, slug in self.matcher.find(doc.title))
+            for section in doc.sections:
+                for block in section.blocks:
+                    self.group[id(block)] = (section, in_title)
+            for prov in doc.provisions:
+                for para in prov.paragraphs:
+                    self.group[id(para)] = (prov, in_title)
 
     def __call__(self, obj: Paragraph | Block | Term) -> Markup:
         made = self.made.get(id(obj))
         if made is None:
             if isinstance(obj, Term):
-                made = Markup(markup.render_inline(obj.definition))
-            else:  # every page that shows text sits one folder deep, beside glossary/
-                made = Markup(markup.render_inline(obj.markdown, self.matcher, _term_href))
-            self.made[id(obj)] = made
+                self.made[id(obj)] = Markup(markup.render_inline(obj.definition))
+            else:
+                self._render_group(*self.group[id(obj)])
+            made = self.made[id(obj)]
         return made
+
+    def _render_group(self, owner: Provision | Section, unlinked: frozenset[str]) -> None:
+        linked = set(unlinked)  # once per provision or section
+        if isinstance(owner, Section):
+            for block in owner.blocks:  # a heading is never linked
+                matcher = self.matcher if block.kind == "paragraph" else None
+                self.made[id(block)] = Markup(markup.render_inline(block.markdown, matcher, _term_href, linked))
+            return
+        lead = len(owner.title) if owner.title_leads_text else 0
+        for para in owner.paragraphs:  # every page that shows text sits one folder deep, beside glossary/
+            self.made[id(para)] = Markup(markup.render_inline(
+                para.markdown, self.matcher, _term_href, linked, lead if para.index == 1 else 0))
 
 
 def _term_href(slug: str) -> str:
@@ -186,7 +210,7 @@ def render_site(site: Site, links: Links, env: jinja2.Environment,
     With `jobs` > 1, a large site's pages are shared among that many processes (forked
     after the model is read whole, so each has it); the result is the same text.
     """
-    html = RenderedMarkdown(links)
+    html = RenderedMarkdown(site, links)
     plans = list(page_plan(site, links))
 
     def render(plan: PagePlan) -> str:
