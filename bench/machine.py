@@ -15,3 +15,46 @@ def machine_load() -> str:
     except (OSError, IndexError):
         pass
     return text
+
+
+# --- the peer: Hugo building the same pages (DESIGN.md §5 states speed as a ratio to it) ---------
+
+PEERS = Path(__file__).resolve().parents[2] / "shared" / "peers" / "make_peer_sites.py"
+
+
+def ensure_hugo() -> str:
+    """The `hugo` binary, installed from Debian's package where it is missing (as root)."""
+    import shutil
+    import subprocess
+
+    found = shutil.which("hugo")
+    if found:
+        return found
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, stdout=subprocess.DEVNULL)
+    found = shutil.which("hugo")
+    if not found:
+        raise SystemExit("hugo could not be installed")
+    return found
+
+
+def hugo_site(project: Path, work: Path, copies: int = 1):
+    """Write the Hugo equivalent of `project`'s documents (shared/peers) and return a function
+    that builds it once and returns (wall seconds, pages)."""
+    import subprocess
+    import sys
+    import time
+
+    hugo = ensure_hugo()
+    subprocess.run([sys.executable, str(PEERS), str(project), str(work), "--copies", str(copies)],
+                   check=True, stdout=subprocess.DEVNULL)
+
+    def build() -> tuple[float, int]:
+        out = work / "hugo-out"
+        started = time.perf_counter()
+        subprocess.run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        return wall, sum(1 for _ in out.rglob("*.html"))
+
+    return build
