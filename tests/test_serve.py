@@ -19,6 +19,7 @@ Nothing is timed except where a test says so: every wait polls with a generous t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import http.client
 import json
@@ -656,7 +657,9 @@ def _livereload(server, headers: dict) -> list[dict]:
         ws.close()
         return [hello, reload]
 
-    return asyncio.run(talk())
+    # A thread of its own: Playwright's sync API may hold this thread's event loop (full suite).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, talk()).result()
 
 
 def test_livereload_accepts_only_the_servers_own_origin(server):

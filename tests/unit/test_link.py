@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import load_tree, messages
+from .unit_support import load_tree, messages
 from fixtures import PROVISION
 
 RELATED = PROVISION.format(n=2, label="二").replace(
