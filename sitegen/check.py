@@ -8,6 +8,7 @@ move), and the build fails only when an unmapped published anchor is gone.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, Problems
+from .load import read_text
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,18 @@ class Entry:
     line: int
 
 
-def read_manifest(path: Path) -> list[Entry]:
-    if not path.exists():
+def read_manifest(path: Path, missing_ok: bool = False) -> list[Entry]:
+    """The manifest's entries. One that does not exist is an error (a mistyped --manifest
+    would silently check nothing) unless `missing_ok` (check --update-manifest creates it)."""
+    if missing_ok and not os.path.lexists(path):
         return []
+    problems = Problems()
+    if not os.path.lexists(path):
+        problems.error(path, 1, "manifest of published addresses not found (check the --manifest path)")
+    text = read_text(path, problems) if not problems.items else None
+    problems.raise_if_any()
     entries = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("  #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue
@@ -235,7 +244,7 @@ def run(opts, build_files, update: bool = False) -> int:
     present = anchors(scan(built)) | set(built)
     problems += [f"{opts.out}: contract address {a!r} is missing (DESIGN.md §2)"
                  for a in CONTRACT if a not in present]
-    manifest = read_manifest(opts.manifest) if opts.manifest else []
+    manifest = read_manifest(opts.manifest, missing_ok=update) if opts.manifest else []
     problems += [str(e) for e in missing_anchors(built, manifest, opts.manifest.name if opts.manifest else "",
                                                  present)]
     if update and not problems and opts.manifest:
