@@ -17,6 +17,8 @@ from .pipeline import Options, build_files
 
 
 def run(opts: Options, update: bool = False) -> int:
+    if update and opts.manifest is not None and not opts.manifest.exists():
+        opts.manifest.write_text("", encoding="utf-8")  # --update-manifest starts a new one
     try:
         built = build_files(opts)
     except ContentErrors as exc:

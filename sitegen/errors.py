@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+
+# The longest message a problem prints: a hostile value quoted in a message must not
+# turn one line of stderr into megabytes (issue 16).
+MAX_MESSAGE = 1000
 
 
 @dataclass(frozen=True, order=True)
@@ -27,12 +33,35 @@ class ContentErrors(Exception):
 
 
 def shown(path: Path | str, root: Path | None = None) -> str:
-    """A path as a person reads it: relative to `root` (default: where the build was run) when inside it."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A path as a person reads it: relative to `root` (default: where the build was run) when inside it.
+
+    Symbolic links are not followed where that can be avoided: a file reached through a
+    linked folder is shown by the path it was reached by, and a link that loops never raises.
+    """
+    path, base = Path(path), root or Path.cwd()
+    for p, b in ((os.path.abspath(path), os.path.abspath(base)),
+                 (os.path.join(os.path.realpath(path.parent), path.name), os.path.realpath(base))):
+        try:
+            return Path(p).relative_to(b).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 3, 4, 4
+
+
+def quote(value: object) -> str:
+    """repr() for a message, of bounded length however large or deep the value."""
+    if isinstance(value, str) and len(value) <= 60:
+        return repr(value)
+    return _REPR.repr(value)
+
+
+def _bounded(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
 
 
 class Problems:
@@ -42,10 +71,10 @@ class Problems:
         self.items: list[ContentError] = []
 
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(ContentError(shown(path), line, message))
+        self.items.append(ContentError(shown(path), line, _bounded(message)))
 
     def warn(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(ContentError(shown(path), line, message, warning=True))
+        self.items.append(ContentError(shown(path), line, _bounded(message), warning=True))
 
     @property
     def errors(self) -> list[ContentError]:

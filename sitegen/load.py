@@ -6,26 +6,37 @@ comes from; the stage raises `ContentErrors` once, at the end, with all of them.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from . import addresses, markup
-from .errors import Problems
+from .errors import Problems, quote, shown
 from .model import (
     Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
     SiteConfig, Source, Term, Topic, cn_number,
 )
 
 DOCUMENT_FILE = "_document.md"
-PROVISION_FILE = re.compile(r"^(?:(\d{2})|part-(\d+))\.md$")
+PROVISION_FILE = re.compile(r"^(?:(\d{2,3})|part-(\d{1,3}))\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+# A nav entry's path: a file of the built site, relative to its root, optionally with an
+# anchor. Each segment starts with a letter or digit, so no '..', no scheme, no '/x'.
+_SEGMENT = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
+NAV_PATH = re.compile(rf"^(?:{_SEGMENT}/)*{_SEGMENT}\.[A-Za-z0-9]+(?:#[A-Za-z][A-Za-z0-9_-]*)?$")
 # The two kinds of document this site knows how to number and cite.
 DOC_KINDS = {"决定": "article", "实施方案": "item"}
+# Provision, part and item numbers, and paragraphs per provision: 1 … MAX_NUMBER, each of
+# which model.cn_number writes (七, 一百零一); the loader refuses anything else.
+MAX_NUMBER = 999
 
 
 # --- YAML that remembers where each value was written -----------------------
@@ -40,14 +51,112 @@ class YList(list):
     lines: list
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: object, line: int):
-        self.key, self.line = key, line
+class _BadKey(Exception):
+    def __init__(self, message: str, line: int):
+        self.message, self.line = message, line
 
 
-# libyaml's parser where available (several times faster); our constructors add line numbers.
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    pass
+# Bounds on what a YAML block may hold (issue 16). Real front matter nests four levels
+# and holds a few hundred values; these are far above that and far below trouble.
+MAX_YAML_DEPTH = 50  # nesting levels
+MAX_YAML_VALUES = 10_000  # values, counting each alias as every value it repeats ("alias bombs")
+MAX_NUMBER_CHARS = 40  # longer "numbers" (0x and 4,000 digits, 1:59:59:…) are refused
+# libyaml's composer recurses in C, one stack frame per level of nesting: 25,000 levels
+# (50 KB of "[") overflow the stack (SIGSEGV). A text this short cannot nest deeper than
+# its length, which is safe; a longer one is composed in Python with a depth guard.
+C_COMPOSE_MAX = 8192
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Parser):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer where available (several times faster); our
+    constructors add line numbers."""
+
+    def construct_object(self, node, deep=False):
+        # A value that cannot be made (`!!bool maybe`, `!!int x`) is reported at its own line.
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, _BadKey):
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever a constructor raises, it is this value's fault
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this {node.tag.rsplit(':', 1)[-1]} value: {exc}"[:200],
+                node.start_mark) from None
+
+
+class _DeepLoader(yaml.composer.Composer, _Loader):  # type: ignore[misc]
+    """The same with Python's composer, which stops at MAX_YAML_DEPTH instead of recursing on."""
+
+    def __init__(self, stream):
+        _Loader.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self._depth >= MAX_YAML_DEPTH and not self.check_event(yaml.AliasEvent):
+            raise _too_deep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _too_deep(mark) -> yaml.MarkedYAMLError:
+    return yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", mark)
+
+
+def _check_bounds(root: yaml.Node) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_VALUES values counting
+    what aliases repeat, and an alias inside the value it names, before anything is built.
+
+    An alias is the node it names, shared; the walk counts each node's expanded size once
+    (memo by identity) and never expands anything, so it is linear in the size of the text.
+    """
+    sizes: dict[int, int] = {}  # id(node) → values it stands for, once walked
+    on_path: set[int] = set()
+    stack: list[list] = []  # [node, depth, values so far, children, next child]
+
+    def enter(node: yaml.Node, depth: int) -> None:
+        if depth > MAX_YAML_DEPTH:
+            raise _too_deep(node.start_mark)
+        on_path.add(id(node))
+        children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value)
+        stack.append([node, depth, 1, children, 0])
+
+    if isinstance(root, yaml.CollectionNode):
+        enter(root, 1)
+    while stack:
+        frame = stack[-1]
+        node, depth, values, children, i = frame
+        while i < len(children):  # scalars and nodes already walked, without leaving the loop
+            child = children[i]
+            if isinstance(child, yaml.ScalarNode):
+                values += 1
+            elif id(child) in sizes:
+                values += sizes[id(child)]
+            else:
+                break
+            i += 1
+        if values > MAX_YAML_VALUES:
+            raise yaml.composer.ComposerError(
+                None, None, f"more than {MAX_YAML_VALUES:,} values, counting what each alias repeats",
+                node.start_mark)
+        frame[2], frame[4] = values, i + 1
+        if i < len(children):
+            if id(children[i]) in on_path:
+                raise yaml.composer.ComposerError(
+                    None, None, "an alias inside the value it names (a value cannot contain itself)",
+                    node.start_mark)
+            enter(children[i], depth + 1)
+            continue
+        stack.pop()
+        on_path.discard(id(node))
+        sizes[id(node)] = values
+        if stack:
+            stack[-1][2] += values
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YMap:
@@ -57,10 +166,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YMap:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
-        if not isinstance(key, (str, int)):
-            raise _DuplicateKey(key, line)
+        if isinstance(key, bool) or not isinstance(key, (str, int)):
+            raise _BadKey(f"invalid key {quote(key)}: a key is a name such as 'title'", line)
         if key in result:
-            raise _DuplicateKey(key, line)
+            raise _BadKey(f"duplicate key {quote(key)}", line)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
     return result
@@ -87,45 +196,176 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """A whole number; one too long to be a number here is an error, before Python converts it."""
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value):,} characters is too long; "
+            "put it in quotes if it is text", node.start_mark)
+    return loader.construct_yaml_int(node)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """A date; one that does not exist (2025-13-45) stays text, for the field to report in context."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 # C0 and C1 controls (not tab, newline, carriage return) and noncharacters: never valid in HTML.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> Any:
     """YAML text → data with line numbers, or None after recording the problem."""
+    loader = (_Loader if len(text) <= C_COMPOSE_MAX else _DeepLoader)(text)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        problems.error(path, first_line + exc.line - 1,
-                       f"duplicate or invalid key {exc.key!r}")
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_bounds(node)
+        return loader.construct_document(node)
+    except _BadKey as exc:
+        problems.error(path, first_line + exc.line - 1, exc.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problems.error(path, line, f"invalid YAML: {exc.problem or exc}")
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
         problems.error(path, first_line, f"invalid YAML: {exc}")
+    finally:
+        loader.dispose()
     return None
 
 
 # --- Files -------------------------------------------------------------------
 
-def read_text(path: Path, problems: Problems) -> str | None:
+# The largest file the loader reads (docs/content-format.md): 60 times the largest real
+# file (4 KB) and 12 times the whole source text, yet small enough that pathological
+# Markdown parses in seconds (markdown-it-py needs up to ~30 µs per byte of "[[[[…").
+MAX_FILE_BYTES = 256 * 1024
+
+_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def _not_readable(st: os.stat_result) -> str | None:
+    """Why a file with this status is not read, or None."""
+    if not stat.S_ISREG(st.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        return f"{kind}, not a regular file: only regular files are read"
+    if st.st_size > MAX_FILE_BYTES:
+        return (f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
+                f"({MAX_FILE_BYTES // 1024} KiB) per file")
+    return None
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """Where `path` really is, when a symbolic link on the way from `root` leads out of `root`."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.error(path, line, "not valid UTF-8")
-        return None
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = ()
+    step = root
+    for part in parts:
+        step = step / part
+        if os.path.islink(step):
+            break
+    else:
+        if parts:
+            return None
+    real = Path(os.path.realpath(path))
+    return None if real.is_relative_to(os.path.realpath(root)) else real
+
+
+def _os_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link leads back to itself)"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        try:
+            return f"broken symbolic link (to {quote(os.readlink(path))}, which does not exist)"
+        except OSError:
+            pass
+    return f"cannot read file: {exc.strerror}"
+
+
+def read_bytes(path: Path, problems: Problems, root: Path | None = None) -> bytes | None:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or None after recording why not.
+
+    Type and size are checked before the file is opened (a FIFO would block the build
+    forever, /dev/zero never ends) and again on the open file, which is read no further
+    than the limit. Under `root` (the content folder) a symbolic link is followed only
+    to a file inside `root`.
+    """
+    try:
+        st = os.stat(path)
+        where = _outside(path, root) if root is not None else None
     except OSError as exc:
-        problems.error(path, 1, f"cannot read file: {exc.strerror}")
+        problems.error(path, 1, _os_problem(path, exc))
+        return None
+    if where is not None:
+        problems.error(path, 1, f"symbolic link to {shown(where)}, outside the content folder "
+                                f"{shown(root)}: only files inside it are read")
+        return None
+    why = _not_readable(st)
+    if why is None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as fh:
+                why = _not_readable(os.fstat(fh.fileno()))  # the file may have been swapped
+                data = fh.read(MAX_FILE_BYTES + 1) if why is None else b""
+        except OSError as exc:
+            problems.error(path, 1, _os_problem(path, exc))
+            return None
+        if why is None and len(data) > MAX_FILE_BYTES:  # grew since
+            why = f"the file is over the limit of {MAX_FILE_BYTES:,} bytes per file"
+    if why is not None:
+        problems.error(path, 1, why)
+        return None
+    return data
+
+
+def read_text(path: Path, problems: Problems, root: Path | None = None) -> str | None:
+    """A content file's text: UTF-8 (a leading byte order mark is dropped), LF or CRLF line
+    endings (returned as LF), no control characters; None after recording the problem."""
+    data = read_bytes(path, problems, root)
+    if data is None:
+        return None
+    if data.startswith(codecs.BOM_UTF8):  # some Windows editors write one; it is not text
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(path, line, "not valid UTF-8")
         return None
     bad = CONTROL_CHARS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         problems.error(path, line, f"control character U+{ord(bad.group()):04X} is not allowed")
         return None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    cr = text.find("\r")
+    if cr != -1:
+        problems.error(path, text.count("\n", 0, cr) + 1,
+                       "a line ends with a bare carriage return (CR, as old Mac OS wrote); "
+                       "save the file with LF or CRLF line endings")
+        return None
+    return text
+
+
+def list_folder(folder: Path, problems: Problems) -> list[Path]:
+    """A folder's entries, sorted by name; [] after recording why the folder cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / e.name for e in entries)
+    except OSError as exc:
+        problems.error(folder, 1, f"cannot read folder: {exc.strerror}")
+        return []
 
 
 def split_front_matter(text: str, path: Path, problems: Problems):
@@ -159,7 +399,7 @@ class Fields:
         self.data, self.path, self.first, self.problems = data, path, first_line, problems
         for key in data:
             if key not in known:
-                self.error(key, f"unknown field {key!r}")
+                self.error(key, f"unknown field {quote(key)}")
 
     def line(self, key: str | None = None) -> int:
         lines = getattr(self.data, "lines", {})
@@ -197,8 +437,8 @@ class Fields:
         value = self._get(key, required)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 1000:
-            self.error(key, f"field {key!r} must be a whole number from 1 to 999")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_NUMBER:
+            self.error(key, f"field {key!r} must be a whole number from 1 to {MAX_NUMBER}")
             return None
         return value
 
@@ -211,8 +451,10 @@ class Fields:
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value).isoformat()
-            except ValueError:
-                pass
+            except ValueError as exc:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the form is right, the date is not
+                    self.error(key, f"field {key!r}: {value} is not a date ({exc})")
+                    return None
         self.error(key, f"field {key!r} must be a date written YYYY-MM-DD")
         return None
 
@@ -261,6 +503,9 @@ def parse_paragraphs(body: str, body_line: int, path: Path, anchor: str,
                 continue
             text = markup.plain_text(tok.children or [])
             index = len(paragraphs) + 1
+            if index > MAX_NUMBER:
+                problems.error(path, line, f"a provision has at most {MAX_NUMBER} paragraphs (款)")
+                break
             paragraphs.append(Paragraph(index, addresses.paragraph_anchor(anchor, index), tok.content, text,
                                         Source(str(path), line)))
         elif tok.type.endswith("_open") and tok.type != "paragraph_open" and tok.level == 0:
@@ -283,7 +528,7 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
             anchor = tok.attrs.get("id")
             if anchor is not None:
                 if not ANCHOR.match(str(anchor)) or any(a == anchor for a, _ in sections):
-                    problems.error(path, line, f"invalid or repeated section anchor {anchor!r}")
+                    problems.error(path, line, f"invalid or repeated section anchor {quote(anchor)}")
                 sections.append((str(anchor), []))
             elif not sections:
                 problems.error(path, line, "text before the first '{#anchor}' line")
@@ -317,12 +562,15 @@ PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "no
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
 
 
-def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) -> Document | None:
+def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
+                  root: Path | None = None) -> Document | None:
+    """A document folder; `root` is the content folder (default: the folder's parent)."""
+    root = folder.parent if root is None else root
     path = folder / DOCUMENT_FILE
-    if not path.is_file():
-        problems.error(folder / DOCUMENT_FILE, 1, "missing document file")
+    if not os.path.lexists(path):
+        problems.error(path, 1, "missing document file")
         return None
-    text = read_text(path, problems)
+    text = read_text(path, problems, root)
     parsed = split_front_matter(text, path, problems) if text is not None else None
     if parsed is None:
         return None
@@ -332,7 +580,7 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
     if doc_type is not None and doc_type not in DOC_KINDS:
         f.error("doc_type", f"doc_type must be one of {', '.join(DOC_KINDS)}")
     dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
-    if not any(k in ("date_passed", "date_issued") for k, _ in dates):
+    if not any(data.get(k) is not None for k in ("date_passed", "date_issued")):
         f.error(None, "missing required field 'date_passed' or 'date_issued'")
     source = data.get("source")
     if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("file", "description")):
@@ -341,7 +589,7 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
     parts = _load_parts(f)
     sections = parse_sections(body, body_line, path, problems)
     kind = DOC_KINDS.get(doc_type or "", "article")
-    provisions = _load_provisions(folder, kind, parts, topics, problems)
+    provisions = _load_provisions(folder, kind, parts, topics, problems, root)
 
     values = dict(title=f.str("title"), short_title=f.str("short_title"), status=f.str("status"))
     if None in values.values() or doc_type is None:
@@ -366,13 +614,13 @@ def _load_parts(f: Fields) -> tuple[Part, ...]:
         number, label = pf.int("number"), pf.str("label")
         heading = pf.str("heading", required=False)
         missing = pf.list("missing_items")
-        if not all(isinstance(m, int) and not isinstance(m, bool) for m in missing):
-            pf.error("missing_items", "missing_items must be a list of item numbers")
+        if not all(isinstance(m, int) and not isinstance(m, bool) and 0 < m <= MAX_NUMBER for m in missing):
+            pf.error("missing_items", f"missing_items must be a list of item numbers from 1 to {MAX_NUMBER}")
             missing = []
         if number is None or label is None:
             continue
         if label != cn_number(number):
-            pf.error("label", f"label {label!r} does not match part number {number}")
+            pf.error("label", f"label {quote(label)} does not match part number {number}")
         parts.append(Part(number, label, heading, tuple(missing)))
     numbers = [p.number for p in parts]
     if numbers != sorted(set(numbers)):
@@ -381,18 +629,18 @@ def _load_parts(f: Fields) -> tuple[Part, ...]:
 
 
 def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: dict[str, Topic],
-                     problems: Problems) -> tuple[Provision, ...]:
+                     problems: Problems, root: Path) -> tuple[Provision, ...]:
     provisions: list[Provision] = []
     seen: dict[tuple[str, int], Path] = {}
-    for path in sorted(folder.glob("*.md")):
-        if path.name == DOCUMENT_FILE:
+    for path in list_folder(folder, problems):
+        if path.name == DOCUMENT_FILE or not path.name.endswith(".md"):
             continue
         match = PROVISION_FILE.match(path.name)
         if not match:
-            problems.error(path, 1, "provision files are named 01.md … 99.md or part-N.md")
+            problems.error(path, 1, "provision files are named 01.md … 999.md or part-N.md")
             continue
         this_kind = "part" if match.group(2) else kind
-        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems)
+        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems, root)
         if prov is None:
             continue
         file_number = int(match.group(1) or match.group(2))
@@ -413,8 +661,8 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
 
 
 def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
-                    topics: dict[str, Topic], problems: Problems) -> Provision | None:
-    text = read_text(path, problems)
+                    topics: dict[str, Topic], problems: Problems, root: Path) -> Provision | None:
+    text = read_text(path, problems, root)
     parsed = split_front_matter(text, path, problems) if text is not None else None
     if parsed is None:
         return None
@@ -427,7 +675,7 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     if number is not None and label is not None:
         expected = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
         if label != expected:
-            f.error("label", f"label {label!r} does not match number {number} (expected {expected!r})")
+            f.error("label", f"label {quote(label)} does not match number {number} (expected {quote(expected)})")
     if part is not None and parts and not any(p.number == part for p in parts):
         f.error("part", f"part {part} is not listed in the document's parts")
 
@@ -435,7 +683,7 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     seq = f.list("topics")
     for i, slug in enumerate(topic_slugs):
         if slug not in topics:
-            problems.error(path, f.item_line("topics", seq, i), f"unknown topic {slug!r}")
+            problems.error(path, f.item_line("topics", seq, i), f"unknown topic {quote(slug)}")
 
     related = []
     seq = f.list("related")
@@ -482,10 +730,13 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
 TERM_FIELDS = {"term", "slug", "pinyin", "aliases", "en", "see_also"}
 
 
-def load_terms(folder: Path, problems: Problems) -> tuple[Term, ...]:
+def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tuple[Term, ...]:
+    root = folder.parent if root is None else root
     terms = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        text = read_text(path, problems)
+    for path in list_folder(folder, problems) if os.path.isdir(folder) else []:
+        if not path.name.endswith(".md"):
+            continue
+        text = read_text(path, problems, root)
         parsed = split_front_matter(text, path, problems) if text is not None else None
         if parsed is None:
             continue
@@ -493,7 +744,7 @@ def load_terms(folder: Path, problems: Problems) -> tuple[Term, ...]:
         f = Fields(data, path, 2, problems, TERM_FIELDS)
         slug = f.str("slug")
         if slug is not None and (not SLUG.match(slug) or slug != path.stem):
-            f.error("slug", f"slug {slug!r} must be ASCII pinyin and equal the file name {path.stem!r}")
+            f.error("slug", f"slug {quote(slug)} must be ASCII pinyin and equal the file name {quote(path.stem)}")
         values = dict(term=f.str("term", max_len=60), pinyin=f.str("pinyin"), en=f.str("en", max_len=200))
         aliases, see_also = f.str_list("aliases"), f.str_list("see_also")
         blocks = [t for t in markup.parse_blocks(body) if t.type == "inline"]
@@ -522,17 +773,17 @@ def check_terms(terms: tuple[Term, ...], problems: Problems) -> None:
             other = owner.setdefault(form, term)
             if other is not term:
                 problems.error(term.source.path, term.lines["term" if i == 0 else "aliases"],
-                               f"term form {form!r} is also used by {other.source.path}")
+                               f"term form {quote(form)} is also used by {other.source.path}")
         for slug in term.see_also:
             if slug not in by_slug:
-                problems.error(term.source.path, term.lines["see_also"], f"see_also names unknown term {slug!r}")
+                problems.error(term.source.path, term.lines["see_also"], f"see_also names unknown term {quote(slug)}")
 
 
-def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
-    if not path.is_file():
+def load_topics(path: Path, problems: Problems, root: Path | None = None) -> dict[str, Topic]:
+    if not os.path.lexists(path):
         problems.error(path, 1, "missing topics file")
         return {}
-    text = read_text(path, problems)
+    text = read_text(path, problems, path.parent if root is None else root)
     data = parse_yaml(text, path, 1, problems) if text is not None else None
     if data is None:
         return {}
@@ -550,9 +801,9 @@ def load_topics(path: Path, problems: Problems) -> dict[str, Topic]:
         if slug is None or name is None or desc is None:
             continue
         if not SLUG.match(slug):
-            f.error("slug", f"topic slug {slug!r} must be ASCII pinyin (a-z, 0-9, -)")
+            f.error("slug", f"topic slug {quote(slug)} must be ASCII pinyin (a-z, 0-9, -)")
         elif slug in topics:
-            f.error("slug", f"duplicate topic slug {slug!r}")
+            f.error("slug", f"duplicate topic slug {quote(slug)}")
         else:
             topics[slug] = Topic(slug, name, desc, Source(str(path), line))
     return topics
@@ -564,10 +815,11 @@ SITE_FIELDS = {"title", "short_title", "description", "base_url", "language", "d
 
 
 def load_config(path: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
-    text = read_text(path, problems) if path.is_file() else None
+    if not os.path.lexists(path):
+        problems.error(path, 1, "missing site configuration")
+        return None
+    text = read_text(path, problems)
     if text is None:
-        if not path.is_file():
-            problems.error(path, 1, "missing site configuration")
         return None
     reported = len(problems.items)
     data = parse_yaml(text, path, 1, problems)
@@ -579,10 +831,19 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
     nav = []
     seq = f.list("nav")
     for i, entry in enumerate(seq):
-        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("path"), str):
-            nav.append((entry["label"], entry["path"]))
+        line = f.item_line("nav", seq, i)
+        if not (isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("path"), str)):
+            problems.error(path, line, "each nav entry needs 'label' and 'path'")
+        elif not NAV_PATH.match(entry["path"]):
+            problems.error(path, line, f"nav path {quote(entry['path'])} must name a file of the site, relative "
+                                       "to its root, as in glossary/index.html (no scheme, no leading '/', no '..')")
         else:
-            problems.error(path, f.item_line("nav", seq, i), "each nav entry needs 'label' and 'path'")
+            nav.append((entry["label"], entry["path"]))
+    seq = f.list("documents")
+    for i, slug in enumerate(seq):
+        if isinstance(slug, str) and not SLUG.match(slug.strip()):
+            problems.error(path, f.item_line("documents", seq, i),
+                           f"document {quote(slug)} must be a slug: a-z, 0-9 and single hyphens, as in yrd-decision")
     values = dict(title=f.str("title"), short_title=f.str("short_title"),
                   description=f.str("description"), base_url=base_url or f.str("base_url"),
                   language=f.str("language"))
@@ -593,6 +854,28 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
     return SiteConfig(nav=tuple(nav), documents=f.str_list("documents"), search=dict(search), **values)
 
 
+def document_folders(content: Path, problems: Problems) -> list[Path]:
+    """The folders of `content` that hold a _document.md, by name; a folder that cannot be
+    read, or whose name is not a slug (it becomes part of every address), is an error."""
+    folders = []
+    for entry in list_folder(content, problems):
+        try:
+            if not stat.S_ISDIR(os.stat(entry).st_mode):
+                continue
+            os.lstat(entry / DOCUMENT_FILE)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            problems.error(entry, 1, f"cannot read folder: {exc.strerror}")
+            continue
+        if not SLUG.match(entry.name):
+            problems.error(entry / DOCUMENT_FILE, 1, f"document folder name {quote(entry.name)} must be a slug: "
+                                                     "a-z, 0-9 and single hyphens, as in yrd-decision")
+            continue
+        folders.append(entry)
+    return folders
+
+
 def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tuple[Site, Problems]:
     """Read everything that can be read; the problems found go on to the link stage.
 
@@ -600,14 +883,12 @@ def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tu
     """
     problems = Problems()
     config = load_config(site_file, problems, base_url)
-    topics = load_topics(content / "topics.yaml", problems)
+    topics = load_topics(content / "topics.yaml", problems, content)
     documents = []
-    folders = sorted(p for p in content.iterdir() if p.is_dir() and (p / DOCUMENT_FILE).exists()) \
-        if content.is_dir() else []
-    if not content.is_dir():
+    if not os.path.isdir(content):
         problems.error(content, 1, "content folder not found")
-    for folder in folders:
-        doc = load_document(folder, topics, problems)
+    for folder in document_folders(content, problems) if os.path.isdir(content) else []:
+        doc = load_document(folder, topics, problems, content)
         if doc is not None:
             documents.append(doc)
     if config is not None and config.documents:
@@ -616,7 +897,7 @@ def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tu
             if doc.slug not in order:
                 problems.error(site_file, 1, f"document {doc.slug!r} is not listed in 'documents'")
         documents.sort(key=lambda d: order.get(d.slug, len(order)))
-    terms = load_terms(content / "glossary", problems)
+    terms = load_terms(content / "glossary", problems, content)
     check_terms(terms, problems)
     if config is None:
         problems.raise_if_any()

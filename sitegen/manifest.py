@@ -8,12 +8,14 @@ when an unmapped published address is gone.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import addresses
-from .errors import ContentError
+from .errors import ContentError, Problems
+from .load import read_text
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,17 @@ class Entry:
     line: int
 
 
-def read(path: Path) -> list[Entry]:
-    if not path.exists():
+def read(path: Path, problems: Problems) -> list[Entry]:
+    """The manifest's entries; a manifest that does not exist or cannot be read is a problem
+    (a mistyped --manifest would otherwise check nothing)."""
+    if not os.path.lexists(path):
+        problems.error(path, 1, "manifest of published addresses not found (check the --manifest path)")
+        return []
+    text = read_text(path, problems)
+    if text is None:
         return []
     entries = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("  #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue

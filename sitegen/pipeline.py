@@ -88,12 +88,7 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     """
     site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
     links = link.link_site(site, problems)
-    entries: list[manifest.Entry] = []
-    if opts.manifest is not None:
-        if opts.manifest.is_file():
-            entries = manifest.read(opts.manifest)
-        else:
-            problems.error(opts.manifest, 1, "the manifest of published addresses does not exist")
+    entries = manifest.read(opts.manifest, problems) if opts.manifest is not None else []
     problems.raise_if_any()
     try:
         files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),

@@ -17,9 +17,14 @@ def _url(site: Site, target: addresses.HasPage) -> str:
     return addresses.canonical(site.config.base_url, addresses.path_of(target))
 
 
+# Inside <script>, "</script" ends the element and "<!--" changes how the rest is read:
+# text such as `<!--<script>` in a title swallowed the page's next <script> (issue 16).
+# These characters occur in JSON only inside strings, where \uXXXX means the same.
+_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def _dump(data: dict) -> str:
-    # "</" would end the <script> element early; JSON allows "<\/".
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_IN_HTML)
 
 
 def _common(site: Site, doc: Document) -> dict:

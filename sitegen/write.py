@@ -1,17 +1,41 @@
 """Write: put the rendered files on disk, all or nothing.
 
-The site is written into a temporary folder beside the output and swapped in
-only when everything (including the search index) succeeded, so a failed build
-leaves the previous output untouched.
+The site is written into a staging folder beside the output (`.NAME.tmp-PID`) and
+swapped in only when everything (including the search index) succeeded, so a failed
+build leaves the previous output untouched.
+
+- One build at a time per output folder: from staging to swap a build holds an
+  exclusive lock on `.NAME.lock` beside the output (`fcntl.flock`); a second build
+  into the same folder stops at once with "another build is writing NAME". The lock
+  dies with its process, so a build killed with SIGKILL never blocks the next one.
+- Staging folders (`.NAME.tmp-PID`, `.NAME.old-PID`) of processes that no longer exist
+  are removed by the next build into that folder.
+- The swap: on Linux the new folder and the previous output are exchanged in one
+  `renameat2(RENAME_EXCHANGE)` call, so the output folder exists at every moment;
+  where that call is missing (another OS, a file system without it) two renames leave
+  it missing for the moment between them.
+- Failures of the file system (a full disk, a folder that cannot be created) are
+  reported as `OutputError`, one line, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
+import stat
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from .errors import shown
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: builds are then not locked
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".sitegen"  # marks a folder as ours, so we never replace anything else
 
@@ -21,33 +45,172 @@ class OutputError(Exception):
 
 
 def check_output(out: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that would overwrite sources or a folder not made by us."""
-    resolved = out.resolve()
+    """Refuse an output folder that would overwrite sources, lie inside a source folder
+    (content, templates, static: the build would read or copy its own output), have a
+    file where a folder on its path should be, or replace a folder not made by us."""
+    try:
+        resolved = out.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        raise OutputError(f"{shown(out)}: cannot use this output folder: {exc}") from None
     for path in protected:
         p = path.resolve()
         if resolved == p or p.is_relative_to(resolved):
-            raise OutputError(f"{out}: refusing to build into a folder that holds {path}")
+            raise OutputError(f"{shown(out)}: refusing to build into a folder that holds {shown(path)}")
+        if p.is_dir() and resolved.is_relative_to(p):
+            raise OutputError(f"{shown(out)}: refusing to build inside the source folder {shown(path)}; "
+                              "choose an --out outside it")
+    for parent in resolved.parents:  # the nearest one that exists must be a folder
+        try:
+            mode = os.stat(parent).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            raise OutputError(f"{shown(out)}: cannot use {shown(parent)}: {exc.strerror}") from None
+        if not stat.S_ISDIR(mode):
+            raise OutputError(f"{shown(out)}: {shown(parent)} is a file, not a folder; choose another --out")
+        break
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputError(f"{out}: exists and was not made by build.py; choose another --out or remove it")
+        raise OutputError(f"{shown(out)}: exists and was not made by build.py; choose another --out or remove it")
+
+
+def _failed(out: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, shutil.Error):  # copytree: a list of (source, destination, reason)
+        detail = str(exc)[:300]
+    else:
+        detail = exc.strerror or str(exc)
+        if exc.filename:
+            detail += f": {shown(exc.filename)}"
+    return OutputError(f"{shown(out)}: could not write the site ({detail}); the previous output is unchanged")
 
 
 @contextmanager
 def staging(out: Path) -> Iterator[Path]:
-    """A fresh folder beside `out`; swapped into place if the block succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    """A fresh folder beside `out`; swapped into place if the block succeeds.
+
+    OSError raised in the block (writing files, copying static files) or by the swap
+    becomes OutputError; the staging folder is removed in every case.
+    """
     try:
-        yield tmp
-        (tmp / MARKER).write_text("Built by build.py; safe to delete.\n", encoding="utf-8")
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _failed(out, exc) from None
+    with _lock(out):
+        remove_stale(out)
+        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            tmp.mkdir()
+            yield tmp
+            (tmp / MARKER).write_text("Built by build.py; safe to delete.\n", encoding="utf-8")
+            _swap(tmp, out)
+        except OSError as exc:
+            raise _failed(out, exc) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """Hold `.NAME.lock` beside `out` for the block, or fail at once if another build holds it."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    path = out.parent / f".{out.name}.lock"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as exc:
+            raise _failed(out, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"{shown(out)}: another build is writing {shown(out)} (it holds "
+                              f"{shown(path)}); try again when it has finished") from None
+        # The holder before us removes the file when it is done: lock the file that is
+        # on disk now, not one that was removed between our open() and flock().
+        try:
+            held, now = os.fstat(fd), os.stat(path)
+            if (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # while still holding it: the next build creates a fresh one
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError) as exc:
+        return isinstance(exc, PermissionError)  # someone else's process; an impossible pid is none
+    return True
+
+
+def remove_stale(out: Path) -> list[str]:
+    """Remove staging folders beside `out` left by processes that no longer exist; their names."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)")
+    removed = []
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m and entry.is_dir(follow_symlinks=False) and int(m[1]) != os.getpid() and not _alive(int(m[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
+
+
+_renameat2 = None  # libc's renameat2, once looked up; False where there is none
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            import ctypes
+            try:
+                fn = ctypes.CDLL(None, use_errno=True).renameat2
+            except (OSError, AttributeError):
+                pass
+            else:
+                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+                fn.restype = ctypes.c_int
+                _renameat2 = (fn, ctypes)
+    if not _renameat2:
+        return False
+    fn, ctypes = _renameat2
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this kernel or file system cannot
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put `new` in the place of `out`; the previous output ends up at `new` (or is removed)."""
+    if not os.path.lexists(out):
+        new.rename(out)
+    elif not _exchange(new, out):
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+        new.rename(out)  # out is missing between these two renames
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

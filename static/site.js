@@ -82,7 +82,9 @@
 
   // Moved anchors (see anchors.txt): follow an old address to its new place.
   const arrive = () => {
-    const id = decodeURIComponent(location.hash.slice(1)), to = id && d.getElementById(id);
+    let id = location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* a malformed %-escape: use it as written */ }
+    const to = id && d.getElementById(id);
     const moved = body.dataset.moved ? JSON.parse(body.dataset.moved) : {};
     if (id && !to && moved[id]) location.replace(moved[id]);
     else if (to && to.classList.contains("para")) attach(to);
