@@ -129,9 +129,6 @@ class Chromium(Engine):
                      if m.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda e: self._native.append(f"page error: {e}"))
 
-    def grant_clipboard(self, origin: str) -> None:
-        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-
     def goto(self, url):
         self.page.goto(url)
 
@@ -179,21 +176,19 @@ class _BiDi:
         self.ws = websocket.create_connection(url, suppress_origin=True, timeout=60)
         self.next_id = 0
         self.events: list[dict] = []
-        self.lock = threading.Lock()
 
     def __call__(self, method: str, **params):
-        with self.lock:
-            self.next_id += 1
-            mine = self.next_id
-            self.ws.send(json.dumps({"id": mine, "method": method, "params": params}))
-            while True:
-                msg = json.loads(self.ws.recv())
-                if msg.get("type") == "event":
-                    self.events.append(msg)
-                elif msg.get("id") == mine:
-                    if msg.get("type") == "error":
-                        raise EngineError(f"gecko: {method}: {msg.get('error')}: {msg.get('message')}")
-                    return msg["result"]
+        self.next_id += 1
+        mine = self.next_id
+        self.ws.send(json.dumps({"id": mine, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("type") == "event":
+                self.events.append(msg)
+            elif msg.get("id") == mine:
+                if msg.get("type") == "error":
+                    raise EngineError(f"gecko: {method}: {msg.get('error')}: {msg.get('message')}")
+                return msg["result"]
 
     def close(self):
         self.ws.close()
@@ -236,30 +231,31 @@ def _remote(value: dict):
 class Gecko(Engine):
     name = "gecko"
 
-    def __init__(self, display: str | None = None):
+    def __init__(self):
         binary = shutil.which(FIREFOX)
         if not binary:
             raise EngineError(f"gecko: {FIREFOX} is not installed (apt-get install firefox-esr)")
         self.profile = tempfile.mkdtemp(prefix="gecko-profile-")
         Path(self.profile, "user.js").write_text(
             "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items()))
-        env = dict(os.environ, DISPLAY=display) if display else os.environ
         self.proc = subprocess.Popen(
-            [binary, *([] if display else ["--headless"]), "--no-remote", "--profile", self.profile,
-             "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-        url = self._listening(timeout=60)
-        self.bidi = _BiDi(url + "/session")
-        caps = self.bidi("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": False}})
-        self.version = caps["capabilities"]["browserVersion"]
-        # The tab Firefox opens at start keeps the focus in the address bar, so focus events
-        # would never fire in the page; a tab opened afterwards has it, as a reader's has.
-        first = self.bidi("browsingContext.getTree")["contexts"][0]["context"]
-        self.context = self.bidi("browsingContext.create", type="tab")["context"]
-        self.bidi("browsingContext.close", context=first)
-        self.bidi("browsingContext.setViewport", context=self.context, viewport=VIEWPORT)
-        self.bidi("script.addPreloadScript", functionDeclaration=RECORDER)
-        self.bidi("session.subscribe", events=["log.entryAdded"])
+            [binary, "--headless", "--no-remote", "--profile", self.profile, "--remote-debugging-port=0",
+             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            self.bidi = _BiDi(self._listening(timeout=60) + "/session")
+            caps = self.bidi("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": False}})
+            self.version = caps["capabilities"]["browserVersion"]
+            # The tab Firefox opens at start keeps the focus in the address bar, so focus events
+            # would never fire in the page; a tab opened afterwards has it, as a reader's has.
+            first = self.bidi("browsingContext.getTree")["contexts"][0]["context"]
+            self.context = self.bidi("browsingContext.create", type="tab")["context"]
+            self.bidi("browsingContext.close", context=first)
+            self.bidi("browsingContext.setViewport", context=self.context, viewport=VIEWPORT)
+            self.bidi("script.addPreloadScript", functionDeclaration=RECORDER)
+            self.bidi("session.subscribe", events=["log.entryAdded"])
+        except BaseException:
+            self.close()
+            raise
 
     def _listening(self, timeout: float) -> str:
         """Firefox prints the BiDi address on stderr once it listens."""
@@ -276,7 +272,6 @@ class Gecko(Engine):
                     # Keep reading stderr, so that Firefox never blocks on a full pipe.
                     threading.Thread(target=lambda: [None for _ in self.proc.stderr], daemon=True).start()
                     return m.group(1)
-        self.close()
         raise EngineError("gecko: firefox-esr did not start WebDriver BiDi:\n" + "".join(seen[-20:]))
 
     def goto(self, url):
