@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from . import addresses, markup
+from . import addresses, markup, structure
 from .errors import Problems
 from .model import (
     Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
@@ -21,11 +21,13 @@ from .model import (
 )
 
 DOCUMENT_FILE = "_document.md"
-PROVISION_FILE = re.compile(r"^(?:(\d{2})|part-(\d+))\.md$")
+PROVISION_FILE = re.compile(r"^(?:(\d{2,3})|part-(\d+))\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
-# The two kinds of document this site knows how to number and cite.
-DOC_KINDS = {"决定": "article", "实施方案": "item"}
+# The provisions of each structure (DESIGN.md §6): 条 of a law, 项 of a policy document.
+STRUCTURE_KINDS = {addresses.LEGAL: "article", addresses.POLICY: "item"}
+# Where `structure` is not written: policy documents by their type, everything else is 法规型.
+POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施")
 
 
 # --- YAML that remembers where each value was written -----------------------
@@ -247,7 +249,8 @@ class Fields:
 
 def parse_paragraphs(body: str, body_line: int, path: Path, anchor: str,
                      problems: Problems) -> tuple[Paragraph, ...]:
-    """A provision body → its 款, numbered in order. Only paragraphs are allowed."""
+    """A provision body → its 款, numbered in order. Only paragraphs are allowed (the
+    loader itself uses `structure.parse_body`, which also reads 项 and 目)."""
     paragraphs = []
     tokens = markup.parse_blocks(body)
     for tok in tokens:
@@ -312,7 +315,7 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
 
 DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date_issued",
               "date_promulgated", "date_effective", "number", "status", "source", "parts",
-              "editorial_notes"}
+              "editorial_notes", "structure", "numbering", "chapters", "books"}
 PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
 
@@ -328,9 +331,18 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
         return None
     data, body, body_line = parsed
     f = Fields(data, path, 2, problems, DOC_FIELDS)
-    doc_type = f.str("doc_type")
-    if doc_type is not None and doc_type not in DOC_KINDS:
-        f.error("doc_type", f"doc_type must be one of {', '.join(DOC_KINDS)}")
+    doc_type = f.str("doc_type", max_len=40)
+    form = f.str("structure", required=False)
+    if form is None:
+        form = addresses.POLICY if doc_type and doc_type.endswith(POLICY_TYPES) else addresses.LEGAL
+    elif form not in addresses.STRUCTURES:
+        f.error("structure", f"structure must be one of {', '.join(addresses.STRUCTURES)}")
+        form = addresses.LEGAL
+    style = f.str("numbering", required=False) or "一、"
+    if style not in addresses.ARTICLE_STYLES:
+        f.error("numbering", f"numbering must be one of {', '.join(addresses.ARTICLE_STYLES)} "
+                             "(how the text numbers its 条)")
+        style = "一、"
     dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
     if not any(k in ("date_passed", "date_issued") for k, _ in dates):
         f.error(None, "missing required field 'date_passed' or 'date_issued'")
@@ -338,10 +350,26 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
     if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("file", "description")):
         f.error("source" if "source" in data else None, "field 'source' must have 'file' and 'description'")
         source = {"file": "", "description": ""}
+    source_lines = None
+    if "lines" in source:
+        source_lines = structure._range(source["lines"])
+        if source_lines is None or not 0 < source_lines[0] <= source_lines[1]:
+            f.error("source", "source 'lines' must be the first and last line of the document in the file, e.g. 1-107")
+            source_lines = None
+    for key in source:
+        if key not in ("file", "description", "lines"):
+            f.error("source", f"unknown field {key!r} in 'source' (file, description, lines)")
     parts = _load_parts(f)
+    if parts and form != addresses.POLICY:
+        f.error("parts", "parts (部分) belong to a 公文型 document; a 法规型 one has 'chapters'")
+    chapters, books = structure.load_chapters(f, folder.name)
+    if chapters and form != addresses.LEGAL:
+        f.error("chapters", "chapters (章) belong to a 法规型 document; a 公文型 one has 'parts'")
     sections = parse_sections(body, body_line, path, problems)
-    kind = DOC_KINDS.get(doc_type or "", "article")
-    provisions = _load_provisions(folder, kind, parts, topics, problems)
+    kind = STRUCTURE_KINDS[form]
+    provisions = _load_provisions(folder, kind, parts, topics, problems, form, style)
+    provisions = tuple(structure.place_articles(list(provisions), chapters, path, problems))
+    structure.check_numbering(list(provisions), {n for p in parts for n in p.missing_items}, problems)
 
     values = dict(title=f.str("title"), short_title=f.str("short_title"), status=f.str("status"))
     if None in values.values() or doc_type is None:
@@ -351,7 +379,8 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
         dates=dates, number=f.str("number", required=False), source_file=source["file"],
         source_description=source["description"], parts=parts,
         editorial_notes=f.str_list("editorial_notes"), sections=sections,
-        provisions=provisions, markdown_file=text, source=Source(str(path), 1), **values)
+        provisions=provisions, markdown_file=text, source=Source(str(path), 1),
+        structure=form, chapters=chapters, books=books, source_lines=source_lines, **values)
 
 
 def _load_parts(f: Fields) -> tuple[Part, ...]:
@@ -381,7 +410,8 @@ def _load_parts(f: Fields) -> tuple[Part, ...]:
 
 
 def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: dict[str, Topic],
-                     problems: Problems) -> tuple[Provision, ...]:
+                     problems: Problems, form: str = addresses.LEGAL,
+                     style: str = "一、") -> tuple[Provision, ...]:
     provisions: list[Provision] = []
     seen: dict[tuple[str, int], Path] = {}
     for path in sorted(folder.glob("*.md")):
@@ -389,10 +419,10 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
             continue
         match = PROVISION_FILE.match(path.name)
         if not match:
-            problems.error(path, 1, "provision files are named 01.md … 99.md or part-N.md")
+            problems.error(path, 1, "provision files are named 01.md … 999.md (two digits at least) or part-N.md")
             continue
         this_kind = "part" if match.group(2) else kind
-        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems)
+        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems, form, style)
         if prov is None:
             continue
         file_number = int(match.group(1) or match.group(2))
@@ -413,14 +443,21 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
 
 
 def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
-                    topics: dict[str, Topic], problems: Problems) -> Provision | None:
+                    topics: dict[str, Topic], problems: Problems, form: str = addresses.LEGAL,
+                    style: str = "一、") -> Provision | None:
     text = read_text(path, problems)
     parsed = split_front_matter(text, path, problems) if text is not None else None
     if parsed is None:
         return None
     data, body, body_line = parsed
     f = Fields(data, path, 2, problems, PROVISION_FIELDS)
-    number, label, title = f.int("number"), f.str("label"), f.str("title", max_len=200)
+    # A 条's title is optional (most laws have none); its label follows from its number.
+    number, label = f.int("number"), f.str("label", required=False)
+    title = f.str("title", required=kind != "article", max_len=200)
+    if label is None and number is not None and number < 10000:
+        label = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
+    if title is None and kind == "article":
+        title = ""
     part = f.int("part", required=kind == "item")
     if kind != "item" and "part" in data:
         f.error("part", "only plan items belong to a part")
@@ -462,7 +499,8 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     if incomplete not in (None, "start", "end"):
         f.error("incomplete", "incomplete must be 'start' or 'end'")
 
-    paragraphs = parse_paragraphs(body, body_line, path, addresses.provision_anchor(kind, number or 0), problems)
+    paragraphs = structure.parse_body(body, body_line, path, addresses.provision_anchor(kind, number or 0),
+                                      form, problems)
     for note, line in notes:
         if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
             problems.error(path, line, f"note refers to paragraph {note.paragraph}, "
@@ -471,10 +509,10 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
         return None
     return Provision(
         doc=doc, kind=kind, number=number, label=label, title=title,
-        title_is_editorial=kind == "article", part=part if kind == "item" else (number if kind == "part" else None),
+        title_is_editorial=kind == "article" and bool(title), part=part if kind == "item" else (number if kind == "part" else None),
         topics=topic_slugs, related=tuple(related), notes=tuple(n for n, _ in notes),
         incomplete=incomplete, paragraphs=paragraphs, markdown_file=text,
-        source=Source(str(path), f.line("number")))
+        source=Source(str(path), f.line("number")), style=style)
 
 
 # --- Glossary and topics -------------------------------------------------------------

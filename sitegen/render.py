@@ -145,6 +145,11 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
     for doc in site.documents:
         yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc},
                        partial(structured_data.document, site, doc))
+        for i, chapter in enumerate(doc.chapters):  # a 章's own page (DESIGN.md §6)
+            yield PagePlan(addresses.path_of(chapter), "chapter.html", "chapter", {
+                "doc": doc, "chapter": chapter, "prev": doc.chapters[i - 1] if i else None,
+                "next": doc.chapters[i + 1] if i + 1 < len(doc.chapters) else None},
+                partial(structured_data.chapter, site, doc, chapter))
         for prov in doc.provisions:
             prev, next_ = links.neighbours[prov.key]
             yield PagePlan(addresses.path_of(prov), "provision.html", "provision",
