@@ -100,7 +100,7 @@ def as_text(doc: Document, site: Site) -> str:
             out += _point_lines(para.items)  # 项 and 目, each on a line of its own
         out.append("")
     out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
-    out += ["", f"来源：{doc.source_file}。{doc.source_description}",
+    out += ["", f"来源：{doc.source_name}。{doc.source_description}",
             f"网址：{site.config.base_url}{addresses.path_of(doc)}", ""]
     return "\n".join(out)
 
@@ -166,7 +166,7 @@ def as_json(doc: Document, site: Site, links: Links) -> str:
         "doc_type": doc.doc_type, "issuer": list(doc.issuer), "dates": dict(doc.dates),
         "number": doc.number, "status": doc.status, "language": site.config.language,
         "url": site.config.base_url + addresses.path_of(doc),
-        "source": {"file": doc.source_file, "description": doc.source_description},
+        "source": {"file": doc.source_name, "description": doc.source_description},
         "editorial_notes": list(doc.editorial_notes),
         "parts": [{"number": p.number, "label": p.label, "heading": p.heading, "id": p.anchor,
                    "missing_items": list(p.missing_items)} for p in doc.parts],

@@ -317,6 +317,7 @@ DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date
               "date_promulgated", "date_effective", "number", "status", "source", "parts",
               "editorial_notes", "structure", "numbering", "chapters", "books"}
 PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
+SOURCE_FIELDS = ("file", "description", "lines", "moved", "dropped", "omitted")
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
 
 
@@ -357,8 +358,9 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
             f.error("source", "source 'lines' must be the first and last line of the document in the file, e.g. 1-107")
             source_lines = None
     for key in source:
-        if key not in ("file", "description", "lines"):
-            f.error("source", f"unknown field {key!r} in 'source' (file, description, lines)")
+        if key not in SOURCE_FIELDS:
+            f.error("source", f"unknown field {key!r} in 'source' ({', '.join(SOURCE_FIELDS)})")
+    rules = structure.load_source_rules(source, f)
     parts = _load_parts(f)
     if parts and form != addresses.POLICY:
         f.error("parts", "parts (部分) belong to a 公文型 document; a 法规型 one has 'chapters'")
@@ -380,7 +382,7 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems) ->
         source_description=source["description"], parts=parts,
         editorial_notes=f.str_list("editorial_notes"), sections=sections,
         provisions=provisions, markdown_file=text, source=Source(str(path), 1),
-        structure=form, chapters=chapters, books=books, source_lines=source_lines, **values)
+        structure=form, chapters=chapters, books=books, source_lines=source_lines, **rules, **values)
 
 
 def _load_parts(f: Fields) -> tuple[Part, ...]:

@@ -298,6 +298,15 @@ class Document:
     chapters: tuple[Chapter, ...] = ()
     books: tuple[Book, ...] = ()
     source_lines: tuple[int, int] | None = None  # the lines of source.file that hold this document
+    # What `build.py check` accepts beyond §4's joins and punctuation (sitegen/fidelity.py):
+    source_moved: tuple[tuple[int, int], ...] = ()  # source lines whose text stands elsewhere
+    source_dropped: tuple[tuple[int, str], ...] = ()  # (line, characters) left out, e.g. a doubled 力
+    source_omitted: tuple[tuple[int, int], ...] = ()  # whole lines left out: 目录, page numbers
+
+    @property
+    def source_name(self) -> str:
+        """The source file's name, as the 校勘说明 and the downloads show it (not where it lies)."""
+        return self.source_file.replace("\\", "/").rsplit("/", 1)[-1]
 
     @property
     def page(self) -> str:

@@ -192,6 +192,29 @@ def _range(value: Any) -> tuple[int, int] | None:
     return None
 
 
+def load_source_rules(source: dict, f: Any) -> dict:
+    """`source.moved`, `source.dropped`, `source.omitted` of `_document.md`: the edits beyond §4
+    that `build.py check` accepts when it proves the text against its source (sitegen/fidelity.py)."""
+    def spans(key: str) -> tuple[tuple[int, int], ...]:
+        out = []
+        for value in source.get(key) or []:
+            span = _range(value)
+            if span is None or span[0] > span[1]:
+                f.error("source", f"each entry of source {key!r} is a line or lines of the source, e.g. 33-40")
+            else:
+                out.append(span)
+        return tuple(out)
+
+    dropped = []
+    for value in source.get("dropped") or []:
+        if isinstance(value, dict) and isinstance(value.get("line"), int) and isinstance(value.get("text"), str) \
+                and value["text"]:
+            dropped.append((value["line"], value["text"]))
+        else:
+            f.error("source", "each entry of source 'dropped' is {line: N, text: the characters left out}")
+    return {"source_moved": spans("moved"), "source_omitted": spans("omitted"), "source_dropped": tuple(dropped)}
+
+
 def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ...]]:
     """`chapters:` (and `books:`) of a document's front matter → the model, checked.
 
