@@ -531,7 +531,11 @@ def _front_facts(parsed: Parsed) -> None:
             y, mo, d = (int(x) for x in re.findall(r"\d+", line.text))
             parsed.date, parsed.date_field = f"{y:04d}-{mo:02d}-{d:02d}", "date_issued"
     if parsed.date is None:
-        parsed.flag(1, "no date found: fill in date_passed or date_issued", "来源中未找到通过或印发日期，请填写。")
+        if parsed.structure == addresses.POLICY:
+            parsed.date_field = "date_issued"
+        parsed.flag(1, f"no date found: fill in {parsed.date_field}", "来源中未找到通过或印发日期，请填写。")
+    if parsed.issuer is None:
+        parsed.flag(1, "no issuer found: fill in issuer", "来源中未找到发布机关，请填写。")
 
 
 def _repeats(parsed: Parsed) -> None:
@@ -682,9 +686,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def run(source: Path, slug: str, content: Path, force: bool = False, lines: str | None = None,
-        out=sys.stdout, err=sys.stderr) -> int:
+        out=None, err=None) -> int:
     """The import; 0 when it wrote the files, 1 when the source cannot be read as a document, 2 on usage errors."""
     from .errors import shown
+
+    out, err = out or sys.stdout, err or sys.stderr
 
     if not SLUG.match(slug):
         print(f"import: --slug {slug!r} must be ASCII: a-z, 0-9 and '-' (it becomes the document's folder "
