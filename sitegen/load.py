@@ -315,7 +315,8 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
 
 DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date_issued",
               "date_promulgated", "date_effective", "number", "status", "source", "parts",
-              "editorial_notes", "structure", "numbering", "chapters", "books"}
+              "editorial_notes", "structure", "numbering", "chapters", "books",
+              "sections"}  # "sections" only to say that a 节 belongs inside its 章
 PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
 SOURCE_FIELDS = ("file", "description", "lines", "moved", "dropped", "omitted")
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
