@@ -25,8 +25,9 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
         prog="build.py", description="Build, check or preview the Zhejiang policy reference site.")
     parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "import"],
                         help="build (default): write the site; check: validate content and the built "
-                             "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG: "
-                             "a document's plain text into content/ (see build.py import --help)")
+                             "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG "
+                             "[--lines A-B] [--force]: a document's plain text into content/ "
+                             "(see build.py import --help)")
     parser.add_argument("--out", type=Path, default=Options.out, help="output folder (default: _site/)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, default=Options.site_file, dest="site_file",

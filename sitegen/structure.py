@@ -360,7 +360,8 @@ def check_numbering(provisions: list[Provision], missing_items: set[int], proble
                 problems.error(prov.source.path, prov.source.line,
                                f"numbering gap: {prov.name} follows "
                                f"{addresses.provision_name_of(kind, expected - 1) if expected > 1 else 'the start'}"
-                               f" ({gap} missing; a plan lists lost items under its part's 'missing_items')")
+                               f" ({gap} missing" + ("; list items the source lost under their part's "
+                                                     "'missing_items')" if kind == "item" else ")"))
             expected = prov.number + 1
 
 

@@ -64,8 +64,7 @@ def test_bad_structure_is_reported_with_its_line(tmp_path):
     assert messages(problems, tmp_path) == [
         "content/demo/01.md:7: a 项 outside a 款: a numbered list must follow the lead-in line of its paragraph",
         "content/demo/02.md:8: numbering gap: （三） follows （一） (expected （二）)",
-        "content/demo/04.md:2: numbering gap: 第四条 follows 第二条 (第三条 missing; a plan lists lost items "
-        "under its part's 'missing_items')",
+        "content/demo/04.md:2: numbering gap: 第四条 follows 第二条 (第三条 missing)",
         "content/demo/04.md:2: 第四条 is in no chapter: extend a chapter's 'articles' in _document.md",
         "content/demo/_document.md:10: a 节 outside a 章: list each 节 under its chapter's 'sections'",
         "content/demo/_document.md:16: numbering gap: 第二节 follows the start of its chapter (expected 第一节)",
