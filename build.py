@@ -4,6 +4,7 @@
     python build.py                 build into _site/
     python build.py check           validate content and the built site
     python build.py serve           live preview on http://127.0.0.1:8000/
+    python build.py import SOURCE --slug SLUG   plain text of a document → content/SLUG/
 
 The pipeline, top to bottom, is sitegen/pipeline.py: load → link → render →
 write (→ search index). This file is the command line around it.
@@ -22,9 +23,11 @@ from sitegen.pipeline import BuildError, Options, build
 def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build, check or preview the Zhejiang policy reference site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "import"],
                         help="build (default): write the site; check: validate content and the built "
-                             "site; serve: build, serve and rebuild on change")
+                             "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG "
+                             "[--lines A-B] [--force]: a document's plain text into content/ "
+                             "(see build.py import --help)")
     parser.add_argument("--out", type=Path, default=Options.out, help="output folder (default: _site/)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, default=Options.site_file, dest="site_file",
@@ -46,8 +49,26 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     return args.command, opts, args
 
 
+def import_command(argv: list[str]) -> int:
+    """`build.py import SOURCE --slug SLUG [--content DIR] [--force] [--lines A-B]` (sitegen/importer.py)."""
+    parser = argparse.ArgumentParser(
+        prog="build.py import", description="Import the plain text of one law or policy document into content/.")
+    parser.add_argument("source", type=Path, help="UTF-8 text of one document")
+    parser.add_argument("--slug", required=True, help="the document's folder and address, ASCII (e.g. keji-tiaoli)")
+    parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
+    parser.add_argument("--force", action="store_true", help="replace the document folder if it exists")
+    parser.add_argument("--lines", help="import only these lines of SOURCE, e.g. 1-107")
+    args = parser.parse_args(argv)
+    from sitegen import importer
+
+    return importer.run(args.source, args.slug, args.content, force=args.force, lines=args.lines)
+
+
 def main(argv: list[str] | None = None) -> int:
-    command, opts, args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:
+        return import_command(argv[1:])
+    command, opts, args = parse_args(argv)
     if command == "serve":
         from sitegen import serve
 

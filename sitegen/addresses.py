@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the model imports this module; the types are only for annotations
-    from .model import Document, Paragraph, Provision, Site
+    from .model import Book, Chapter, ChapterSection, Document, Item, Paragraph, Provision, Site
 
 # --- pages that are not made from one content object ---------------------------------
 
@@ -60,6 +60,31 @@ def item_anchor(number: int) -> str:
     return provision_anchor("item", number)
 
 
+def chapter_anchor(number: int) -> str:
+    """A 章: chapter-3 (on its own page and on the full text)."""
+    return f"chapter-{number}"
+
+
+def chapter_section_anchor(chapter: int, number: int) -> str:
+    """A 节 of a 章: chapter-3-section-2 (on its chapter's page and on the full text)."""
+    return f"{chapter_anchor(chapter)}-section-{number}"
+
+
+def book_anchor(number: int) -> str:
+    """A 编 of a code: book-1 (on the full text only; DESIGN.md §6 gives it no page)."""
+    return f"book-{number}"
+
+
+def point_anchor(structure: str, parent: str, index: int, level: int = 1) -> str:
+    """A numbered point inside a paragraph (DESIGN.md §6).
+
+    法规型: a 项 inside a 款 is art-12-p2-i3, a 目 inside it art-12-p2-i3-s1;
+    公文型: a sub-point 1. inside a 段 is item-4-p1-s1.
+    """
+    letter = "i" if structure == LEGAL and level == 1 else "s"
+    return f"{parent}-{letter}{index}"
+
+
 def provision_stem(kind: str, number: int) -> str:
     """The file stem of a provision's page: 7 / part-9."""
     return part_anchor(number) if kind == "part" else str(number)
@@ -73,6 +98,11 @@ def document_page(slug: str) -> str:
 
 def provision_page(doc: str, kind: str, number: int) -> str:
     return f"{doc}/{provision_stem(kind, number)}.html"
+
+
+def chapter_page(doc: str, number: int) -> str:
+    """A 章's own page: <doc>/chapter-3.html."""
+    return f"{doc}/{chapter_anchor(number)}.html"
 
 
 def term_page(slug: str) -> str:
@@ -134,6 +164,13 @@ def root_path(base_url: str) -> str:
 
 # --- how a reader names and cites a provision (DESIGN.md §2, §6) -------------------------
 
+# The two families of structure a document declares (DESIGN.md §6).
+LEGAL = "法规型"  # 编 → 章 → 节 → 条 → 款 → 项 → 目
+POLICY = "公文型"  # 部分 → 项 → 段 → 1.
+STRUCTURES = (LEGAL, POLICY)
+# How a 条 is numbered in front of its text: "一、" (decisions) or "第一条" (most laws).
+ARTICLE_STYLES = ("一、", "第一条")
+
 _UNIT = {"article": "条", "item": "项", "part": "部分"}
 _PARAGRAPH_UNIT = {"article": "款", "item": "段", "part": "段"}
 
@@ -148,14 +185,60 @@ def paragraph_unit(kind: str) -> str:
     return _PARAGRAPH_UNIT[kind]
 
 
-def display_label(kind: str, label: str) -> str:
-    """How the text numbers a provision in front of it: 七、 / （四） / 九、."""
-    return label if kind == "item" else f"{label}、"
+def display_label(kind: str, label: str, style: str = "一、") -> str:
+    """How the text numbers a provision in front of it: 七、 / 第七条 / （四） / 九、."""
+    if kind == "item":
+        return label
+    if kind == "article" and style == "第一条":
+        return f"第{label}{unit(kind)}"
+    return f"{label}、"
+
+
+def display_separator(kind: str, style: str = "一、") -> str:
+    """What separates the label from the text in plain text: nothing after 七、, a full-width space after 第七条."""
+    return "\u3000" if kind == "article" and style == "第一条" else ""
+
+
+def point_label(structure: str, index: int, level: int = 1) -> str:
+    """（三） for a 项, 1. for a 目 or a sub-point of a 段."""
+    from .model import cn_number
+
+    return f"（{cn_number(index)}）" if structure == LEGAL and level == 1 else f"{index}."
+
+
+def point_name(structure: str, index: int, level: int = 1) -> str:
+    """第（三）项 / 第1目 / 第1点 (a sub-point of a plan's 段)."""
+    if structure == LEGAL:
+        return f"第{point_label(structure, index, level)}项" if level == 1 else f"第{index}目"
+    return f"第{index}点"
+
+
+def chapter_name(chapter: Chapter) -> str:
+    """第三章."""
+    return f"第{chapter.label}章"
+
+
+def chapter_section_name(section: ChapterSection) -> str:
+    """第二节."""
+    return f"第{section.label}节"
+
+
+def book_name(book: Book) -> str:
+    """第一编."""
+    return f"第{book.label}编"
 
 
 def provision_name(prov: Provision) -> str:
     """第七条 / 第（四）项 / 第九部分: how a reader names a provision in running text."""
     return f"第{prov.label}{unit(prov.kind)}"
+
+
+def provision_name_of(kind: str, number: int) -> str:
+    """第七条 / 第（四）项 / 第九部分, from a number alone (for messages about gaps)."""
+    from .model import cn_number
+
+    label = cn_number(number)
+    return f"第{'（' + label + '）' if kind == 'item' else label}{unit(kind)}"
 
 
 def paragraph_name(prov: Provision, para: Paragraph) -> str:
@@ -170,10 +253,12 @@ def part_name(label: str) -> str:
     return f"第{label}{unit('part')}"
 
 
-def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False) -> str:
+def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False,
+             point: Item | None = None, sub: Item | None = None) -> str:
     """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
 
-    A paragraph is named only where the provision has more than one.
+    A paragraph is named only where the provision has more than one; then a 项 and a
+    目 inside it: 第十二条第二款第（三）项第1目 (DESIGN.md §6).
     """
     from .model import cn_number
 
@@ -182,6 +267,17 @@ def citation(doc: Document, prov: Provision, para: Paragraph | None = None, shor
         where = part_name(cn_number(prov.part)) + where
     if para is not None and len(prov.paragraphs) > 1:
         where += paragraph_name(prov, para)
+    if point is not None:
+        where += point.name
+    if sub is not None:
+        where += sub.name
+    return (doc.short_title if short else f"《{doc.title}》") + where
+
+
+def chapter_citation(doc: Document, chapter: Chapter, section: ChapterSection | None = None,
+                     short: bool = False) -> str:
+    """《…条例》第三章 / 《条例》第三章第二节."""
+    where = chapter_name(chapter) + (chapter_section_name(section) if section is not None else "")
     return (doc.short_title if short else f"《{doc.title}》") + where
 
 
@@ -199,6 +295,10 @@ def published(site: Site) -> list[str]:
         out.append(full)
         out += [download(doc.slug, fmt) for fmt in DOWNLOAD_FORMATS]
         out += [f"{full}#{a}" for a in document_anchors(doc)]
+        for chapter in doc.chapters:
+            page = chapter_page(doc.slug, chapter.number)
+            out.append(page)
+            out += [f"{page}#{a}" for a in chapter_anchors(chapter)]
         for prov in doc.provisions:
             page = path_of(prov)
             out.append(page)
@@ -210,12 +310,27 @@ def published(site: Site) -> list[str]:
 
 
 def provision_anchors(prov: Provision) -> list[str]:
-    return [prov.anchor, *(p.anchor for p in prov.paragraphs)]
+    """A provision's own anchor, its paragraphs', and the 项 and 目 inside them."""
+    out = [prov.anchor]
+    for para in prov.paragraphs:
+        out.append(para.anchor)
+        for point in para.items:
+            out.append(point.anchor)
+            out += [sub.anchor for sub in point.items]
+    return out
+
+
+def chapter_anchors(chapter: Chapter) -> list[str]:
+    """What a chapter page (and the full text) holds for the 章 itself: chapter-3, chapter-3-section-2."""
+    return [chapter.anchor, *(s.anchor for s in chapter.sections)]
 
 
 def document_anchors(doc: Document) -> list[str]:
-    """The anchors of a document's full text: its sections, parts, gaps and provisions."""
+    """The anchors of a document's full text: its sections, parts, gaps, 编/章/节 and provisions."""
     out = [s.anchor for s in doc.sections]
+    out += [b.anchor for b in doc.books]
+    for chapter in doc.chapters:
+        out += chapter_anchors(chapter)
     for part in doc.parts:
         out.append(part.anchor)
         out += [item_anchor(n) for n in part.missing_items]
@@ -228,9 +343,12 @@ def document_anchors(doc: Document) -> list[str]:
 __all__ = [
     "HOME", "GLOSSARY", "TOPICS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "GLOSSARY_SCRIPT",
     "OFFLINE_INDEX", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
+    "LEGAL", "POLICY", "STRUCTURES", "ARTICLE_STYLES", "chapter_anchor", "chapter_section_anchor",
+    "book_anchor", "point_anchor", "chapter_page", "display_separator", "point_label", "point_name",
+    "chapter_name", "chapter_section_name", "book_name", "chapter_citation", "chapter_anchors",
     "provision_anchor", "paragraph_anchor", "part_anchor", "item_anchor", "provision_stem",
     "document_page", "provision_page", "term_page", "topic_page", "download", "static", "path_of",
     "relative", "canonical", "unit", "paragraph_unit", "display_label", "provision_name",
-    "paragraph_name", "part_name", "citation", "published", "provision_anchors", "document_anchors",
+    "paragraph_name", "provision_name_of", "part_name", "citation", "published", "provision_anchors", "document_anchors",
 ]
 

@@ -4,6 +4,8 @@
 - every page and anchor the model promises (`addresses.published`) is in the built site,
   for any content tree;
 - no address in the manifest (`anchors.txt`) has disappeared (sitegen/manifest.py);
+- each document whose `source.file` can be read says exactly what its source says, apart
+  from the recorded editorial rules (sitegen/fidelity.py);
 - with `--update-manifest`, the model's new addresses are added to the manifest.
 """
 
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import sys
 
-from . import addresses, linkcheck, manifest
+from . import addresses, fidelity, linkcheck, manifest
 from .errors import ContentErrors, shown
-from .pipeline import Options, build_files
+from .pipeline import ROOT, Options, build_files
 
 
 def run(opts: Options, update: bool = False) -> int:
@@ -38,6 +40,8 @@ def run(opts: Options, update: bool = False) -> int:
                  for a in promised if a not in present]
     name = shown(opts.manifest) if opts.manifest else ""
     problems += [str(e) for e in manifest.missing(built.manifest, present, name)]
+    proved = [d.slug for d in built.site.documents if fidelity.find_source(d, opts.content, ROOT)]
+    problems += fidelity.check_site(built.site, opts.content, ROOT)
     if update and not problems and opts.manifest:
         known = {e.address for e in built.manifest}
         added = [a for a in promised if a not in known]
@@ -49,5 +53,6 @@ def run(opts: Options, update: bool = False) -> int:
     if problems:
         print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"check passed: {len(files)} files, {len(present)} addresses, {len(built.manifest)} in the manifest")
+    print(f"check passed: {len(files)} files, {len(present)} addresses, {len(built.manifest)} in the manifest"
+          + (f"; text proved against the source: {', '.join(proved)}" if proved else ""))
     return 0

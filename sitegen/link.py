@@ -93,7 +93,7 @@ def link_site(site: Site, problems: Problems) -> Links:
                          f"{part.name}标题", occurrences)
         for prov in doc.provisions:
             for para in prov.paragraphs:
-                _collect(matcher, para.text, doc, prov, para.anchor,
+                _collect(matcher, para.full_text, doc, prov, para.anchor,
                          citation(doc, prov, para, short=True), occurrences)
     for term in site.terms:
         if not occurrences[term.slug]:

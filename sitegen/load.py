@@ -17,12 +17,13 @@ from typing import Any
 
 import yaml
 
-from . import addresses, markup
+from . import addresses, markup, structure
 from .errors import Problems, quote, shown
 from .model import (
     Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
     SiteConfig, Source, Term, Topic, cn_number,
 )
+from .model import MAX_NUMBER
 
 DOCUMENT_FILE = "_document.md"
 PROVISION_FILE = re.compile(r"^(?:(\d{2,3})|part-(\d{1,3}))\.md$")
@@ -32,11 +33,10 @@ ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
 # anchor. Each segment starts with a letter or digit, so no '..', no scheme, no '/x'.
 _SEGMENT = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
 NAV_PATH = re.compile(rf"^(?:{_SEGMENT}/)*{_SEGMENT}\.[A-Za-z0-9]+(?:#[A-Za-z][A-Za-z0-9_-]*)?$")
-# The two kinds of document this site knows how to number and cite.
-DOC_KINDS = {"决定": "article", "实施方案": "item"}
-# Provision, part and item numbers, and paragraphs per provision: 1 … MAX_NUMBER, each of
-# which model.cn_number writes (七, 一百零一); the loader refuses anything else.
-MAX_NUMBER = 999
+# The provisions of each structure (DESIGN.md §6): 条 of a law, 项 of a policy document.
+STRUCTURE_KINDS = {addresses.LEGAL: "article", addresses.POLICY: "item"}
+# Where `structure` is not written: policy documents by their type, everything else is 法规型.
+POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施")
 
 
 # --- YAML that remembers where each value was written -----------------------
@@ -487,37 +487,6 @@ class Fields:
 
 # --- Bodies -------------------------------------------------------------------
 
-def parse_paragraphs(body: str, body_line: int, path: Path, anchor: str,
-                     problems: Problems) -> tuple[Paragraph, ...]:
-    """A provision body → its 款, numbered in order. Only paragraphs are allowed."""
-    paragraphs = []
-    tokens = markup.parse_blocks(body)
-    for tok in tokens:
-        line = body_line + (tok.map[0] if tok.map else 0)
-        if tok.type == "html_block":
-            problems.error(path, line, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
-        elif tok.type == "inline":
-            bad = markup.disallowed_inline(tok.children or [])
-            if bad:
-                problems.error(path, line, bad)
-                continue
-            text = markup.plain_text(tok.children or [])
-            index = len(paragraphs) + 1
-            if index > MAX_NUMBER:
-                problems.error(path, line, f"a provision has at most {MAX_NUMBER} paragraphs (款)")
-                break
-            paragraphs.append(Paragraph(index, addresses.paragraph_anchor(anchor, index), tok.content, text,
-                                        Source(str(path), line)))
-        elif tok.type.endswith("_open") and tok.type != "paragraph_open" and tok.level == 0:
-            what = tok.type.removesuffix("_open").replace("_", " ")
-            problems.error(path, line, f"only paragraphs are allowed in a provision body (found {what})")
-        elif tok.type in ("fence", "code_block", "hr"):
-            problems.error(path, line, f"only paragraphs are allowed in a provision body (found {tok.type})")
-    if not paragraphs:
-        problems.error(path, body_line, "the provision has no text")
-    return tuple(paragraphs)
-
-
 def parse_sections(body: str, body_line: int, path: Path, problems: Problems) -> tuple[Section, ...]:
     """A document body → sections, each started by a `{#anchor}` line."""
     sections: list[tuple[str, list[Block]]] = []
@@ -557,8 +526,10 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
 
 DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date_issued",
               "date_promulgated", "date_effective", "number", "status", "source", "parts",
-              "editorial_notes"}
+              "editorial_notes", "structure", "numbering", "chapters", "books",
+              "sections"}  # "sections" only to say that a 节 belongs inside its 章
 PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
+SOURCE_FIELDS = ("file", "description", "lines", "moved", "dropped", "omitted")
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
 
 
@@ -576,9 +547,18 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
         return None
     data, body, body_line = parsed
     f = Fields(data, path, 2, problems, DOC_FIELDS)
-    doc_type = f.str("doc_type")
-    if doc_type is not None and doc_type not in DOC_KINDS:
-        f.error("doc_type", f"doc_type must be one of {', '.join(DOC_KINDS)}")
+    doc_type = f.str("doc_type", max_len=40)
+    form = f.str("structure", required=False)
+    if form is None:
+        form = addresses.POLICY if doc_type and doc_type.endswith(POLICY_TYPES) else addresses.LEGAL
+    elif form not in addresses.STRUCTURES:
+        f.error("structure", f"structure must be one of {', '.join(addresses.STRUCTURES)}")
+        form = addresses.LEGAL
+    style = f.str("numbering", required=False) or "一、"
+    if style not in addresses.ARTICLE_STYLES:
+        f.error("numbering", f"numbering must be one of {', '.join(addresses.ARTICLE_STYLES)} "
+                             "(how the text numbers its 条)")
+        style = "一、"
     dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
     if not any(data.get(k) is not None for k in ("date_passed", "date_issued")):
         f.error(None, "missing required field 'date_passed' or 'date_issued'")
@@ -586,10 +566,27 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
     if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("file", "description")):
         f.error("source" if "source" in data else None, "field 'source' must have 'file' and 'description'")
         source = {"file": "", "description": ""}
+    source_lines = None
+    if "lines" in source:
+        source_lines = structure._range(source["lines"])
+        if source_lines is None or not 0 < source_lines[0] <= source_lines[1]:
+            f.error("source", "source 'lines' must be the first and last line of the document in the file, e.g. 1-107")
+            source_lines = None
+    for key in source:
+        if key not in SOURCE_FIELDS:
+            f.error("source", f"unknown field {key!r} in 'source' ({', '.join(SOURCE_FIELDS)})")
+    rules = structure.load_source_rules(source, f)
     parts = _load_parts(f)
+    if parts and form != addresses.POLICY:
+        f.error("parts", "parts (部分) belong to a 公文型 document; a 法规型 one has 'chapters'")
+    chapters, books = structure.load_chapters(f, folder.name)
+    if chapters and form != addresses.LEGAL:
+        f.error("chapters", "chapters (章) belong to a 法规型 document; a 公文型 one has 'parts'")
     sections = parse_sections(body, body_line, path, problems)
-    kind = DOC_KINDS.get(doc_type or "", "article")
-    provisions = _load_provisions(folder, kind, parts, topics, problems, root)
+    kind = STRUCTURE_KINDS[form]
+    provisions = _load_provisions(folder, kind, parts, topics, problems, root, form, style)
+    provisions = tuple(structure.place_articles(list(provisions), chapters, path, problems))
+    structure.check_numbering(list(provisions), {n for p in parts for n in p.missing_items}, problems)
 
     values = dict(title=f.str("title"), short_title=f.str("short_title"), status=f.str("status"))
     if None in values.values() or doc_type is None:
@@ -599,7 +596,8 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
         dates=dates, number=f.str("number", required=False), source_file=source["file"],
         source_description=source["description"], parts=parts,
         editorial_notes=f.str_list("editorial_notes"), sections=sections,
-        provisions=provisions, markdown_file=text, source=Source(str(path), 1), **values)
+        provisions=provisions, markdown_file=text, source=Source(str(path), 1),
+        structure=form, chapters=chapters, books=books, source_lines=source_lines, **rules, **values)
 
 
 def _load_parts(f: Fields) -> tuple[Part, ...]:
@@ -629,7 +627,8 @@ def _load_parts(f: Fields) -> tuple[Part, ...]:
 
 
 def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: dict[str, Topic],
-                     problems: Problems, root: Path) -> tuple[Provision, ...]:
+                     problems: Problems, root: Path, form: str = addresses.LEGAL,
+                     style: str = "一、") -> tuple[Provision, ...]:
     provisions: list[Provision] = []
     seen: dict[tuple[str, int], Path] = {}
     for path in list_folder(folder, problems):
@@ -637,10 +636,10 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
             continue
         match = PROVISION_FILE.match(path.name)
         if not match:
-            problems.error(path, 1, "provision files are named 01.md … 999.md or part-N.md")
+            problems.error(path, 1, "provision files are named 01.md … 999.md (two digits at least) or part-N.md")
             continue
         this_kind = "part" if match.group(2) else kind
-        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems, root)
+        prov = _load_provision(path, folder.name, this_kind, parts, topics, problems, root, form, style)
         if prov is None:
             continue
         file_number = int(match.group(1) or match.group(2))
@@ -661,14 +660,21 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
 
 
 def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
-                    topics: dict[str, Topic], problems: Problems, root: Path) -> Provision | None:
+                    topics: dict[str, Topic], problems: Problems, root: Path, form: str = addresses.LEGAL,
+                    style: str = "一、") -> Provision | None:
     text = read_text(path, problems, root)
     parsed = split_front_matter(text, path, problems) if text is not None else None
     if parsed is None:
         return None
     data, body, body_line = parsed
     f = Fields(data, path, 2, problems, PROVISION_FIELDS)
-    number, label, title = f.int("number"), f.str("label"), f.str("title", max_len=200)
+    # A 条's title is optional (most laws have none); its label follows from its number.
+    number, label = f.int("number"), f.str("label", required=False)
+    title = f.str("title", required=kind != "article", max_len=200)
+    if label is None and number is not None and number < 10000:
+        label = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
+    if title is None and kind == "article":
+        title = ""
     part = f.int("part", required=kind == "item")
     if kind != "item" and "part" in data:
         f.error("part", "only plan items belong to a part")
@@ -710,7 +716,8 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     if incomplete not in (None, "start", "end"):
         f.error("incomplete", "incomplete must be 'start' or 'end'")
 
-    paragraphs = parse_paragraphs(body, body_line, path, addresses.provision_anchor(kind, number or 0), problems)
+    paragraphs = structure.parse_body(body, body_line, path, addresses.provision_anchor(kind, number or 0),
+                                      form, problems)
     for note, line in notes:
         if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
             problems.error(path, line, f"note refers to paragraph {note.paragraph}, "
@@ -719,10 +726,10 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
         return None
     return Provision(
         doc=doc, kind=kind, number=number, label=label, title=title,
-        title_is_editorial=kind == "article", part=part if kind == "item" else (number if kind == "part" else None),
+        title_is_editorial=kind == "article" and bool(title), part=part if kind == "item" else (number if kind == "part" else None),
         topics=topic_slugs, related=tuple(related), notes=tuple(n for n, _ in notes),
         incomplete=incomplete, paragraphs=paragraphs, markdown_file=text,
-        source=Source(str(path), f.line("number")))
+        source=Source(str(path), f.line("number")), style=style)
 
 
 # --- Glossary and topics -------------------------------------------------------------

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import addresses, markup, parallel, structured_data
 from .link import Links, glossary_order
-from .model import GAP, Block, Document, Paragraph, Provision, Section, Site, Term, cn_number
+from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
 
 DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
                "date_promulgated": "公布日期", "date_effective": "施行日期"}
@@ -122,9 +122,10 @@ class RenderedMarkdown:
                     self.group[id(block)] = (section, in_title)
             for prov in doc.provisions:
                 for para in prov.paragraphs:
-                    self.group[id(para)] = (prov, in_title)
+                    for part in (para, *_points(para.items)):
+                        self.group[id(part)] = (prov, in_title)
 
-    def __call__(self, obj: Paragraph | Block | Term) -> Markup:
+    def __call__(self, obj: Paragraph | Item | Block | Term) -> Markup:
         made = self.made.get(id(obj))
         if made is None:
             if isinstance(obj, Term):
@@ -145,6 +146,13 @@ class RenderedMarkdown:
         for para in owner.paragraphs:  # every page that shows text sits one folder deep, beside glossary/
             self.made[id(para)] = Markup(markup.render_inline(
                 para.markdown, self.matcher, _term_href, linked, lead if para.index == 1 else 0))
+            for point in _points(para.items):  # its 项 and 目, in reading order
+                self.made[id(point)] = Markup(markup.render_inline(point.markdown, self.matcher, _term_href, linked))
+
+
+def _points(items: tuple[Item, ...]) -> list[Item]:
+    """项 and their 目, in reading order."""
+    return [x for item in items for x in (item, *_points(item.items))]
 
 
 def _term_href(slug: str) -> str:
@@ -169,6 +177,11 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
     for doc in site.documents:
         yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc},
                        partial(structured_data.document, site, doc))
+        for i, chapter in enumerate(doc.chapters):  # a 章's own page (DESIGN.md §6)
+            yield PagePlan(addresses.path_of(chapter), "chapter.html", "chapter", {
+                "doc": doc, "chapter": chapter, "prev": doc.chapters[i - 1] if i else None,
+                "next": doc.chapters[i + 1] if i + 1 < len(doc.chapters) else None},
+                partial(structured_data.chapter, site, doc, chapter))
         for prov in doc.provisions:
             prev, next_ = links.neighbours[prov.key]
             yield PagePlan(addresses.path_of(prov), "provision.html", "provision",

@@ -76,7 +76,7 @@ def characters(texts: list[str]) -> str:
 # --- records ---------------------------------------------------------------------
 
 def _provision_record(prov: Provision, order: int) -> dict:
-    paras = [p.text.replace("\n", "") for p in prov.paragraphs]
+    paras = [p.full_text.replace("\n", "") for p in prov.paragraphs]  # a 款 with its 项 and 目
     url = addresses.path_of(prov)
     return {"url": url, "content": characters(paras), "meta": {
         "o": f"{order:04d}",  # document order

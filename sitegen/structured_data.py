@@ -6,7 +6,7 @@ import json
 
 from . import addresses
 from .addresses import citation
-from .model import Document, Provision, Site
+from .model import Chapter, Document, Provision, Site
 
 # What each status in the front matter means for schema.org's LegalForceStatus.
 LEGAL_FORCE = {"已生效": "InForce", "已印发": "InForce", "已废止": "NotInForce", "部分有效": "PartiallyInForce"}
@@ -51,12 +51,30 @@ def document(site: Site, doc: Document) -> str:
     return _dump(data)
 
 
+def chapter(site: Site, doc: Document, chapter: Chapter) -> str:
+    """A 章: part of its document, with its 条 as parts."""
+    url = _url(site, chapter)
+    name = addresses.chapter_citation(doc, chapter)
+    data = _common(site, doc) | {
+        "@id": url, "url": url, "name": name, "alternateName": chapter.title,
+        "legislationIdentifier": name,
+        "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
+        "hasPart": [{"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)}
+                    for p in doc.chapter_provisions(chapter)],
+    }
+    return _dump(data)
+
+
 def provision(site: Site, doc: Document, prov: Provision) -> str:
     url = _url(site, prov)
     data = _common(site, doc) | {
         "@id": url, "url": url, "name": citation(doc, prov),
         "legislationIdentifier": citation(doc, prov),
-        "text": "\n".join(p.text for p in prov.paragraphs),
+        "text": "\n".join(p.full_text for p in prov.paragraphs),
         "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
     }
+    chapter_ = doc.chapter(prov.chapter)
+    if chapter_ is not None:  # a 条 of a 章 is part of it, and through it of the document
+        data["isPartOf"] = {"@type": "Legislation", "@id": _url(site, chapter_),
+                            "name": addresses.chapter_citation(doc, chapter_), "isPartOf": data["isPartOf"]}
     return _dump(data)

@@ -28,16 +28,17 @@ def errors_of(result):
 def test_every_error_reported_in_one_run(tmp_path):
     result = build_fixture(tmp_path, {
         "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
-        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("title: 测试条文\n", ""),
+        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("label: 二\n", "label: 三\n"),
         "content/demo/03.md": PROVISION.format(n=1, label="一"),
         "content/demo/04.md": PROVISION.format(n=4, label="四") + "\n<script>alert(1)</script>\n",
         "content/demo/05.md": "---\nnumber: [5\n---\n正文。\n",
     })
     assert errors_of(result) == [
         "content/demo/01.md:5: unknown topic 'nope'",
-        "content/demo/02.md:2: missing required field 'title'",
+        "content/demo/02.md:3: label '三' does not match number 2 (expected '二')",
         "content/demo/03.md:2: duplicate number 1 (also in 01.md)",
         "content/demo/03.md:2: number 1 does not match the file name 03.md",
+        "content/demo/04.md:2: numbering gap: 第四条 follows 第二条 (第三条 missing)",
         "content/demo/04.md:11: raw HTML is not allowed: '<script>alert(1)</script>'",
         "content/demo/05.md:3: invalid YAML: did not find expected ',' or ']'",
     ]
@@ -46,12 +47,12 @@ def test_every_error_reported_in_one_run(tmp_path):
 def test_bad_yaml_in_topics_and_document(tmp_path):
     result = build_fixture(tmp_path, {
         "content/topics.yaml": "- slug: rencai\n  name: 人才\n  description: [unclosed\n",
-        "content/demo/_document.md": DOCUMENT.replace("doc_type: 决定", "doc_type: 通知"),
+        "content/demo/_document.md": DOCUMENT.replace("doc_type: 决定", "doc_type: 决定\nstructure: 其他"),
     })
     assert errors_of(result) == [
         "content/demo/01.md:5: unknown topic 'rencai'",
         "content/demo/02.md:5: unknown topic 'rencai'",
-        "content/demo/_document.md:4: doc_type must be one of 决定, 实施方案",
+        "content/demo/_document.md:5: structure must be one of 法规型, 公文型",
         "content/topics.yaml:4: invalid YAML: did not find expected ',' or ']'",
     ]
 

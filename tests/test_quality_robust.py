@@ -724,10 +724,13 @@ NUMBER_PROBES = {  # name: (files, expected errors)
     "number 1000": ({"content/demo/100.md": provision(1000, "一千")},
                     ["content/demo/100.md:2: field 'number' must be a whole number from 1 to 999"]),
     "number 100 in 10.md (was ValueError in cn_number)": (
-        {"content/demo/10.md": provision(100, "一百")}, ["content/demo/10.md:2: number 100 does not match the file name 10.md"]),
+        {"content/demo/10.md": provision(100, "一百")},
+        ["content/demo/10.md:2: number 100 does not match the file name 10.md",
+         "content/demo/10.md:2: numbering gap: 第一百条 follows 第二条 (第三条 … 第九十九条, 97 in all, missing)"]),
     "a label that is not the number": (
         {"content/demo/101.md": provision(101, "一百一")},
-        ["content/demo/101.md:3: label '一百一' does not match number 101 (expected '一百零一')"]),
+        ["content/demo/101.md:2: numbering gap: 第一百一条 follows 第二条 (第三条 … 第一百条, 98 in all, missing)",
+         "content/demo/101.md:3: label '一百一' does not match number 101 (expected '一百零一')"]),
     "1,000 paragraphs": (
         {"content/demo/02.md": provision(body="\n\n".join(["段。"] * 1000) + "\n")},
         ["content/demo/02.md:2005: a provision has at most 999 paragraphs (款)"]),
@@ -742,7 +745,12 @@ def test_numbers_the_loader_refuses(tmp_path, good_output, name):
 
 def test_numbers_from_100_build_and_read_right(tmp_path, good_output):
     """Provisions 100, 101 and 110 and a provision of 120 paragraphs (all were ValueError)."""
+    from sitegen.model import cn_number
+
+    # 条 are numbered without gaps (issue 15): 3 … 99 are there too.
     result = hostile(tmp_path, good_output, {
+        **{f"content/demo/{n:02d}.md": provision(n, cn_number(n)) for n in range(3, 100)},
+        **{f"content/demo/{n}.md": provision(n, cn_number(n)) for n in range(102, 110)},
         "content/demo/100.md": provision(100, "一百"),
         "content/demo/101.md": provision(101, "一百零一"),
         "content/demo/110.md": provision(110, "一百一十", body="\n\n".join(f"第{i}段。" for i in range(1, 121)) + "\n"),

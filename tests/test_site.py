@@ -159,7 +159,7 @@ def test_help_and_readme_name_the_same_commands_and_options():
     documented = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", block))
     assert helped == documented
     commands = set(re.search(r"\{([a-z,]+)\}", result.stdout)[1].split(","))
-    assert commands == {"build", "check", "serve"}
+    assert commands == {"build", "check", "serve", "import"}
     assert all(f"python build.py {c}" in block for c in commands - {"build"})
 
 
