@@ -58,16 +58,18 @@ def _provisions() -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def _glossary() -> dict[str, list[str]]:
-    out = {}
+def _glossary() -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
+    """slug -> the term and its aliases; slug -> (pinyin, English gloss)."""
+    forms, latin = {}, {}
     for path in sorted((CONTENT / "glossary").glob("*.md")):
         fm, _ = _front_matter(path)
-        out[fm["slug"]] = [fm["term"], *(fm.get("aliases") or [])]
-    return out
+        forms[fm["slug"]] = [fm["term"], *(fm.get("aliases") or [])]
+        latin[fm["slug"]] = (fm["pinyin"], fm["en"])
+    return forms, latin
 
 
 PROVISIONS = _provisions()
-GLOSSARY = _glossary()
+GLOSSARY, GLOSSARY_LATIN = _glossary()
 
 
 def fold(s: str) -> str:
@@ -91,9 +93,29 @@ def expected(query: str, doc: str = "") -> dict[str, str]:
     return out
 
 
+def _toneless(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", fold(s)) if not unicodedata.combining(c))
+
+
+def latin_match(query: str, slug: str) -> bool:
+    """A query in Latin letters finds a term by its pinyin (toneless, spaces optional, from the
+    start of a syllable) or by its English gloss (every word of the query begins a word of it)."""
+    q = _toneless(query)
+    if not re.fullmatch(r"[a-z0-9\s]+", q) or len(q.replace(" ", "").strip()) < 2:
+        return False
+    pinyin, en = GLOSSARY_LATIN[slug]
+    syllables = re.findall(r"[a-z0-9]+", _toneless(pinyin))
+    joined = "".join(q.split())
+    if any("".join(syllables[i:]).startswith(joined) for i in range(len(syllables))):
+        return True
+    words = re.findall(r"[a-z0-9]+", _toneless(en))
+    return all(any(w.startswith(t) for w in words) for t in q.split())
+
+
 def expected_terms(query: str) -> set[str]:
     terms = terms_of(query)
-    return {slug for slug, forms in GLOSSARY.items() if all(any(t in fold(f) for f in forms) for t in terms)}
+    return {slug for slug, forms in GLOSSARY.items()
+            if all(any(t in fold(f) for f in forms) for t in terms) or latin_match(query, slug)}
 
 
 def occurrences_in(text: str, terms: list[str]) -> int:
@@ -120,8 +142,14 @@ def normal(q: str) -> str:
 
 
 def quoted(q: str) -> str:
-    """How the status line names a query: each space-separated term in “” (none: the status is empty)."""
-    return "".join(f"“{t}”" for t in q.split())
+    """How the status line names a query: each distinct term in “” as typed, a long one shortened
+    to its first 10 characters and “…” (none: the status is empty)."""
+    seen, shown = set(), []
+    for t in q.split():
+        if fold(t) not in seen:
+            seen.add(fold(t))
+            shown.append(t if len(t) <= 16 else t[:10] + "…")
+    return "".join(f"“{t}”" for t in shown)
 
 
 def wait_done(page, q: str) -> None:
