@@ -14,8 +14,10 @@
   // SETTLE: the status line (a live region) speaks once typing has paused this long.
   // TRIES, BUSY: the "shorter strings" suggestions check at most this many strings, for this long.
   const PAGE = 20, WAIT = 30, SETTLE = 800, TRIES = 40, BUSY = 120, WIDTH = 110, WORD = /[\p{L}\p{N}]/u;
-  const radios = [...form.querySelectorAll("input[name=doc]")], docNames = {};
-  for (const r of radios) if (r.value) docNames[r.value] = r.dataset.name;
+  const radios = [...form.querySelectorAll("input[name=doc]")], docNames = {}, docIndex = {};
+  radios.filter((r) => r.value).forEach((r, i) => { docNames[r.value] = r.dataset.name; docIndex[r.value] = i; });
+  // A term's documents: hex digits, document 4k+j in bit j of digit k (search_records.document_mask).
+  const inDoc = (r, doc) => (parseInt(r.docs[docIndex[doc] >> 2] || "0", 16) >> (docIndex[doc] & 3)) & 1;
 
   const words = (terms) => {  // what Pagefind is asked: each letter or digit a word; null = every record
     const w = [...new Set([...terms.join("")].filter((c) => WORD.test(c)))];
@@ -31,7 +33,7 @@
     const m = {};
     for (const k in x.meta) m[k] = reveal(x.meta[k]);
     // A provision's paragraphs come with their anchors (art-7-p2) and names (第二款), one a line.
-    r = m.s ? { term: 1, order: +m.o, slug: m.s, forms: m.f.split("\n"), docs: (m.d || "").split(" "), count: m.c,
+    r = m.s ? { term: 1, order: +m.o, slug: m.s, forms: m.f.split("\n"), docs: m.d || "", count: m.c,
       pinyin: m.y || "", en: m.e || "" }
       : { order: +m.o, url: m.u, doc: m.u.split("/")[0], label: m.l, heading: m.h, paras: m.p.split("\n"),
         anchors: m.a.split("\n"), names: m.n.split("\n") };
@@ -64,7 +66,7 @@
     for (const r of all) counts[r.doc] = (counts[r.doc] || 0) + 1;
     const res = { counts, provisions: all.filter((r) => !s.doc || r.doc === s.doc).sort((a, b) => a.order - b.order) };
     const lq = latinQuery(s.q), joined = lq && lq.replace(/\s+/g, "");
-    res.terms = b.terms.map(decode).filter((r) => !s.doc || r.docs.includes(s.doc))
+    res.terms = b.terms.map(decode).filter((r) => !s.doc || inDoc(r, s.doc))
       .map((r) => (terms.every((t) => has(r, t)) ? r : lq && latin(r, lq) ? { ...r, latin: 1 } : null)).filter(Boolean);
     // Terms: the one named exactly, then the shortest, then glossary order. Provisions: document order.
     const exact = (r) => (r.folded.includes(whole) || r.pinyin.replace(/ /g, "") === joined ? 0 : 1);
