@@ -28,7 +28,8 @@ NOT_FOUND = "404.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 GLOSSARY_SCRIPT = "glossary/terms.js"  # the popovers' definitions
-OFFLINE_INDEX = "search-index.js"  # search from file://
+OFFLINE_INDEX = "search-index.js"  # search's whole record set: file://, and the web on a small site
+SEARCH_TERMS = "search-terms.json"  # with Pagefind: the glossary records and the fold table
 PAGEFIND_DIR = "pagefind"
 STATIC_DIR = "static"
 DOWNLOAD_FORMATS = ("md", "txt", "json")
@@ -342,7 +343,7 @@ def document_anchors(doc: Document) -> list[str]:
 
 __all__ = [
     "HOME", "GLOSSARY", "TOPICS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "GLOSSARY_SCRIPT",
-    "OFFLINE_INDEX", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
+    "OFFLINE_INDEX", "SEARCH_TERMS", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
     "LEGAL", "POLICY", "STRUCTURES", "ARTICLE_STYLES", "chapter_anchor", "chapter_section_anchor",
     "book_anchor", "point_anchor", "chapter_page", "display_separator", "point_label", "point_name",
     "chapter_name", "chapter_section_name", "book_name", "chapter_citation", "chapter_anchors",

@@ -35,6 +35,42 @@ class SearchError(Exception):
     pass
 
 
+# pagefind.js 1.5.2 swallows a failed request: a 404, a corrupt or an aborted index chunk is
+# logged and the search goes on without it, answering "no results" for every query that
+# needed it, and the failure stays cached. These edits make a failed request an error the
+# interface sees (it then falls back to search-index.js, or says that search failed), and
+# forget it so that a retry fetches again. Each must match exactly once, or the build stops:
+# recheck them when upgrading Pagefind.
+PAGEFIND_JS_PATCHES = (
+    # a response that is not 2xx is an error, not a body to decompress
+    ("queued.resolve(await fetch(queued.input));",
+     "const r=await fetch(queued.input);if(!r.ok)throw new Error(`${r.status} ${queued.input}`);queued.resolve(r);"),
+    # an index or filter chunk that did not load is an error
+    ("console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);}}",
+     "console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);throw e;}}"),
+    ("console.error(`Failed to load the meta index:\n${e?.toString()}`);}}",
+     "console.error(`Failed to load the meta index:\n${e?.toString()}`);throw e;}}"),
+    # a body without Pagefind's signature after decompression is corrupt
+    ("console.error(`Decompressing ${file} appears to have failed: Missing signature`);return data;",
+     "throw new Error(`Decompressing ${file} failed: missing signature`);"),
+    # a failed chunk or fragment is fetched again next time
+    ('this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk");',
+     'this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk")'
+     '.catch((e)=>{delete this.loaded_chunks[hash];throw e;});'),
+    ("this.loaded_fragments[hash]=this._loadFragment(hash);",
+     "this.loaded_fragments[hash]=this._loadFragment(hash).catch((e)=>{delete this.loaded_fragments[hash];throw e;});"),
+)
+
+
+def patch_pagefind_js(text: str) -> str:
+    for old, new in PAGEFIND_JS_PATCHES:
+        if text.count(old) != 1:
+            raise SearchError(f"pagefind.js is not the one sitegen/pagefind_service.py patches "
+                              f"(Pagefind {PROTOCOL}.x): {old[:60]!r} found {text.count(old)} times")
+        text = text.replace(old, new)
+    return text
+
+
 class _Service:
     """A synchronous client for `pagefind --service` (the protocol of Pagefind's own wrappers).
 
@@ -101,7 +137,8 @@ class _Service:
 
 
 def pagefind_index(root: Path, recs: list[dict]) -> None:
-    """Write the Pagefind bundle to root/pagefind/: one custom record per provision and term.
+    """Write the Pagefind bundle to root/pagefind/: one custom record per provision (the glossary
+    travels in search-terms.json, see search_records.offline_index).
 
     The files are fetched from the service (GetFiles) and written here, rather than
     by the service (WriteFiles), which answers before its writes are all on disk:
@@ -124,6 +161,9 @@ def pagefind_index(root: Path, recs: list[dict]) -> None:
             continue
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(file["content"]))
+        content = base64.b64decode(file["content"])
+        if rel == "pagefind.js":
+            content = patch_pagefind_js(content.decode("utf-8")).encode("utf-8")
+        path.write_bytes(content)
     if not (out / "pagefind.js").is_file() or not any(out.glob("wasm.*")):
         raise SearchError("Pagefind returned an incomplete bundle")

@@ -97,7 +97,7 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))
     records = search_records.records(site, links)
-    files.update(search_records.offline_index(records))
+    files.update(search_records.offline_index(records, search_records.web_backend(site)))
     return Built(site, links, files, records, entries, tuple(problems.warnings))
 
 
@@ -127,9 +127,10 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
         with write.staging(opts.out) as tmp:
             write.write_files(tmp, files)
             write.copy_static(opts.static, tmp)
-            if opts.search and built.site.config.search.get("pagefind") is not False:
+            # A small site's web search reads search-index.js whole (search_records.web_backend).
+            if opts.search and search_records.web_backend(built.site) == "pagefind":
                 progress("indexing for search")
-                pagefind_index(tmp, built.records)
+                pagefind_index(tmp, [r for r in built.records if not search_records.is_term(r)])
     except (write.OutputError, SearchError) as exc:
         raise BuildError(str(exc)) from None
     progress("")

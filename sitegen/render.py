@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import addresses, markup, parallel, structured_data
+from . import addresses, markup, parallel, search_records, structured_data
 from .link import Links, glossary_order
 from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
 
@@ -200,7 +200,7 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
         groups = [(d, [p for p in members if p.doc == d.slug]) for d in site.documents]
         yield PagePlan(addresses.path_of(topic), "topic.html", "topic",
                        {"topic": topic, "groups": [g for g in groups if g[1]]})
-    yield PagePlan(addresses.SEARCH, "search.html", "search", {})
+    yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
 
 

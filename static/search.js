@@ -1,20 +1,21 @@
-// search.html: loads search-text.js and search-ui.js once a query is in the address or
-// the reader turns to the form, so opening the page costs almost nothing.
+// search.html: loads search-text.js and search-ui.js for ?q= (on load, Back or Forward)
+// or when the reader turns to the form.
 (() => {
   "use strict";
   const d = document, form = d.getElementById("search-form");
-  let loaded = false;
+  let done = 0;
   const load = () => {
-    if (loaded) return;
-    loaded = true;
-    for (const name of ["search-text.js", "search-ui.js"]) {
+    if (done++) return;
+    for (const n of ["search-text.js", "search-ui.js"]) {
       const s = d.createElement("script");
-      s.src = `${d.body.dataset.root || ""}static/${name}`;
+      s.src = `${d.body.dataset.root || ""}static/${n}`;
       s.async = false;  // in this order
       d.head.append(s);
     }
   };
+  const q = () => /[?&]q=[^&]/.test(location.search) && load();
   if (!form) return;
-  if (/[?&]q=[^&]/.test(location.search)) load();
-  for (const type of ["focusin", "input", "pointerdown"]) form.addEventListener(type, load);
+  q();
+  addEventListener("popstate", q);
+  for (const t of ["focusin", "input", "pointerdown"]) form.addEventListener(t, load);
 })();

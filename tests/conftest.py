@@ -90,6 +90,32 @@ def site_url(site_dir):
 
 
 @pytest.fixture(scope="session")
+def pf_dir(tmp_path_factory) -> Path:
+    """The real content built with Pagefind however small the site (site.yaml search.pagefind: always),
+    as a large site's web search works (sitegen/search_records.py, `web_backend`)."""
+    import yaml
+
+    tmp = tmp_path_factory.mktemp("pf")
+    settings = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))
+    settings["search"] = {**(settings.get("search") or {}), "pagefind": "always"}
+    site_file = tmp / "site.yaml"
+    site_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    out = tmp / "_site"
+    result = run_build("--out", str(out), "--site", str(site_file))
+    assert result.returncode == 0, result.stderr
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    return out
+
+
+@pytest.fixture(scope="session")
+def pf_url(pf_dir):
+    """Base URL of the Pagefind build on a local server like site_url's."""
+    server = serve_dir(pf_dir)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

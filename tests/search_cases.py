@@ -56,16 +56,18 @@ def _provisions() -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def _glossary() -> dict[str, list[str]]:
-    out = {}
+def _glossary() -> tuple[dict[str, list[str]], dict[str, tuple[str, str]]]:
+    """slug -> the term and its aliases; slug -> (pinyin, English gloss)."""
+    forms, latin = {}, {}
     for path in sorted((CONTENT / "glossary").glob("*.md")):
         fm, _ = _front_matter(path)
-        out[fm["slug"]] = [fm["term"], *(fm.get("aliases") or [])]
-    return out
+        forms[fm["slug"]] = [fm["term"], *(fm.get("aliases") or [])]
+        latin[fm["slug"]] = (fm["pinyin"], fm["en"])
+    return forms, latin
 
 
 PROVISIONS = _provisions()
-GLOSSARY = _glossary()
+GLOSSARY, GLOSSARY_LATIN = _glossary()
 
 
 def fold(s: str) -> str:
@@ -89,9 +91,29 @@ def expected(query: str, doc: str = "") -> dict[str, str]:
     return out
 
 
+def _toneless(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", fold(s)) if not unicodedata.combining(c))
+
+
+def latin_match(query: str, slug: str) -> bool:
+    """A query in Latin letters finds a term by its pinyin (toneless, spaces optional, from the
+    start of a syllable) or by its English gloss (every word of the query begins a word of it)."""
+    q = _toneless(query)
+    if not re.fullmatch(r"[a-z0-9\s]+", q) or len(q.replace(" ", "").strip()) < 2:
+        return False
+    pinyin, en = GLOSSARY_LATIN[slug]
+    syllables = re.findall(r"[a-z0-9]+", _toneless(pinyin))
+    joined = "".join(q.split())
+    if any("".join(syllables[i:]).startswith(joined) for i in range(len(syllables))):
+        return True
+    words = re.findall(r"[a-z0-9]+", _toneless(en))
+    return all(any(w.startswith(t) for w in words) for t in q.split())
+
+
 def expected_terms(query: str) -> set[str]:
     terms = terms_of(query)
-    return {slug for slug, forms in GLOSSARY.items() if all(any(t in fold(f) for f in forms) for t in terms)}
+    return {slug for slug, forms in GLOSSARY.items()
+            if all(any(t in fold(f) for f in forms) for t in terms) or latin_match(query, slug)}
 
 
 def occurrences_in(text: str, terms: list[str]) -> int:
@@ -103,8 +125,6 @@ def occurrences_in(text: str, terms: list[str]) -> int:
             i = f.find(t, i + len(t))
     return n
 
-
-# --- the table of queries ---------------------------------------------------------------
 
 QUERIES = [
     "长三角", "知识产权", "飞地", "科创飞地", "挂帅", "创飞", "质量", "中试平台", "小语种",

@@ -12,6 +12,8 @@ the shared script itself under `node` and compares the two on every code point:
   assigns, and every code point node changed. The rest (unassigned or private
   use in Python's database, left alone by node) fold to themselves on both
   sides: Python has no mapping for a character its database does not know;
+* both fold with the real site's traditional-character table (search_records.fold_table),
+  which search-ui.js hands to search-text.js with `use`;
 * the results must be equal, except for characters that Python's Unicode
   database (`unicodedata.unidata_version`, 14.0 in Python 3.11) does not know
   yet and node's ICU does (Unicode 17 in Node 20.20, 56 characters, e.g. U+A7CB);
@@ -26,6 +28,8 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from quality_support import node as node_executable
 from sitegen import search_records
 
@@ -37,7 +41,8 @@ LOAD = """
 const fs = require("fs"), vm = require("vm");
 const window = {};
 vm.runInNewContext(fs.readFileSync(process.argv[1], "utf8"), { window });
-const { fold, terms, spans } = window.searchText;
+const { fold, terms, spans, use, simplify } = window.searchText;
+use(process.argv[2] || "");
 """
 
 FOLD_ALL = LOAD + """
@@ -57,9 +62,16 @@ process.stdout.write(JSON.stringify({ changed, inconsistent }));
 """
 
 
-def node(script: str) -> subprocess.Popen:
-    return subprocess.Popen([node_executable(), "-e", script, str(SCRIPT)], stdout=subprocess.PIPE,
+def node(script: str, table: dict[str, str] | None = None) -> subprocess.Popen:
+    pairs = search_records.table_text(table or {})
+    return subprocess.Popen([node_executable(), "-e", script, str(SCRIPT), pairs], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def table(real_site):
+    site, links = real_site
+    return search_records.fold_table(search_records.record_texts(search_records.records(site, links)))
 
 
 def result(proc: subprocess.Popen):
@@ -72,21 +84,21 @@ def hexes(s: str) -> str:
     return " ".join(f"U+{ord(c):04X}" for c in s)
 
 
-def test_javascript_folds_every_character_as_python_does():
-    proc = node(FOLD_ALL)  # runs while Python folds (two cores)
+def test_javascript_folds_every_character_as_python_does(table):
+    proc = node(FOLD_ALL, table)  # runs while Python folds (two cores)
     changed_py: dict[int, str] = {}
     try:
         for cp in range(0x110000):
             c = chr(cp)
             if 0xD800 <= cp <= 0xDFFF or (cp > 0xFFFF and unicodedata.category(c) in ("Cn", "Co")):
                 continue  # checked below, if node changes it
-            f = search_records.fold(c)
+            f = search_records.fold(c, table)
             if f != c:
                 changed_py[cp] = f
         js = result(proc)
         changed_js = {int(cp): f for cp, f in js["changed"].items()}
         for cp in changed_js.keys() - changed_py.keys():
-            f = search_records.fold(chr(cp))
+            f = search_records.fold(chr(cp), table)
             if f != chr(cp):
                 changed_py[cp] = f
     finally:
@@ -107,7 +119,9 @@ def test_javascript_folds_every_character_as_python_does():
         assert changed_js[cp] == changed_py[cp] == want, f"U+{cp:04X}"
     for cp in (0xFB01, 0x0130, 0x1D400, 0x00BD, ord("科"), 0x3001):
         assert cp not in changed_js and cp not in changed_py, f"U+{cp:04X} must stay as it is"
-    assert len(changed_py) > 3000
+    for c, want in zip("數貿揭掛帥長", "数贸揭挂帅长", strict=True):  # traditional: as the site writes it
+        assert changed_js.get(ord(c), c) == changed_py.get(ord(c), c) == want, c
+    assert len(changed_py) > 3000 + len(table)
 
 
 TERMS_AND_SPANS = LOAD + """
@@ -133,3 +147,39 @@ def test_query_terms_and_match_spans():
         [],
     ]
 
+
+
+def test_the_traditional_table_is_small_and_leaves_the_text_alone(real_site, table):
+    site, links = real_site
+    texts = search_records.record_texts(search_records.records(site, links))
+    used = set(search_records.fold("".join(texts)))
+    assert 200 < len(table) < 1000
+    assert not used & table.keys(), "a character of the text is never folded to another"
+    assert set(table.values()) <= used
+    assert all(len(k) == len(v) == 1 and ord(k) < 0x10000 and ord(v) < 0x10000 for k, v in table.items())
+    assert all(search_records.fold(t, table) == search_records.fold(t) for t in texts)
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
+def test_the_text_written_in_traditional_characters_folds_back(real_site, table, config):
+    """OpenCC's own converter (opencc-py), phrase by phrase, writes every record in traditional
+    characters (standard, Taiwan, Hong Kong); folded, it is the text again, character for character."""
+    import opencc
+
+    site, links = real_site
+    convert = opencc.OpenCC(config).convert
+    changed = 0
+    for text in search_records.record_texts(search_records.records(site, links)):
+        traditional = convert(text)
+        changed += traditional != text
+        assert search_records.fold(traditional, table) == search_records.fold(text, table), traditional
+    assert changed > 50
+
+
+SIMPLIFY = LOAD + """
+process.stdout.write(JSON.stringify([simplify("數字貿易 Ｇ６０"), fold("揭榜掛帥"), terms("長三角 长三角")]));
+"""
+
+
+def test_simplify_changes_traditional_characters_only(table):
+    assert result(node(SIMPLIFY, table)) == ["数字贸易 Ｇ６０", "揭榜挂帅", ["长三角"]]
