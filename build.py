@@ -65,6 +65,10 @@ def import_command(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Messages quote Chinese text and paths: a terminal that cannot show them gets escapes, not a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["import"]:
         return import_command(argv[1:])

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import addresses, markup, parallel, search_records, structured_data
+from .security import CSP
 from .link import Links, glossary_order
 from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
 
@@ -76,7 +77,7 @@ def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
     env.globals.update(cite=addresses.citation, cn_number=cn_number, canonical=addresses.canonical,
-                       address=addresses, date_labels=DATE_LABELS, gap_mark=GAP)
+                       address=addresses, date_labels=DATE_LABELS, gap_mark=GAP, csp=CSP)
     env.filters["zh_date"] = zh_date
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt

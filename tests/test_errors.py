@@ -117,3 +117,30 @@ def test_usage_errors_exit_2(tmp_path):
     result = run_build("publish", cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid choice: 'publish'" in result.stderr
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_escapes_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    make_site(tmp_path)
+    env = {**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", "content", "--site", "site.yaml",
+                          "--out", "out", "--no-search"], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode("ascii").rstrip().endswith("\\u2192 out/")
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_every_page_carries_the_content_security_policy(tmp_path):
+    from sitegen.security import CSP
+
+    assert build_fixture(tmp_path).returncode == 0
+    pages = list((tmp_path / "out").rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8").replace("&#39;", "'")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html, page
