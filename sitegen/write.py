@@ -44,6 +44,10 @@ class OutputError(Exception):
     pass
 
 
+class OutputBusy(OutputError):
+    """Another build is writing the output folder: trying again once it is done can succeed."""
+
+
 def check_output(out: Path, protected: list[Path]) -> None:
     """Refuse an output folder that would overwrite sources, lie inside a source folder
     (content, templates, static: the build would read or copy its own output), have a
@@ -125,7 +129,7 @@ def _lock(out: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise OutputError(f"{shown(out)}: another build is writing {shown(out)} (it holds "
+            raise OutputBusy(f"{shown(out)}: another build is writing {shown(out)} (it holds "
                               f"{shown(path)}); try again when it has finished") from None
         # The holder before us removes the file when it is done: lock the file that is
         # on disk now, not one that was removed between our open() and flock().
