@@ -20,7 +20,7 @@ import yaml
 from . import addresses, markup, structure
 from .errors import Problems, quote, shown
 from .model import (
-    Block, Document, Note, Paragraph, Part, Provision, Relation, Section, Site,
+    Block, Document, Note, Part, Provision, Relation, Section, Site,
     SiteConfig, Source, Term, Topic, cn_number,
 )
 from .model import MAX_NUMBER

@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sitegen import addresses, check, importer, load
+from sitegen import addresses, check, importer
 from sitegen.pipeline import Options, build, build_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -211,7 +211,7 @@ def test_import_exit_codes(tmp_path, capsys):
         run_import(capsys, src, "--content", tmp_path)
     assert exc.value.code == 2
     bad = tmp_path / "bad.txt"
-    bad.write_bytes("标题\n\n正文".encode("utf-8") + b"\xff")
+    bad.write_bytes("标题\n\n正文".encode() + b"\xff")
     code, _, err = run_import(capsys, bad, "--slug", "bad", "--content", tmp_path)
     assert code == 1 and re.search(r"bad\.txt:3: not valid UTF-8", err)
     prose = tmp_path / "prose.txt"

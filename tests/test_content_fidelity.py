@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -161,7 +161,7 @@ PART_RE = re.compile(r"^(?:## )?([一二三四五六七八九十]+)、")
 ITEM_RE = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed() -> dict:
     raw = seed_path().read_text(encoding="utf-8")
     lines = raw.split("\n")

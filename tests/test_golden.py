@@ -7,7 +7,6 @@ and review the diff of tests/golden/ like any other change.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
