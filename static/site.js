@@ -1,5 +1,6 @@
 // Progressive enhancements; every page reads and navigates without this file: copy link /
-// citation, "/" to search, moved anchors, print date; popover.js and search-hl.js on demand.
+// citation / reference, "/" to search, moved anchors, print date; popover.js, cite.js and
+// search-hl.js on demand.
 (() => {
   "use strict";
   const d = document, body = d.body, root = body.dataset.root || "";
@@ -39,20 +40,23 @@
     else fallback();
   };
 
-  // One small toolbar, moved to the paragraph being read (hover, focus, tap or #target).
+  // One small toolbar, moved to the paragraph (or 引用 line) being read (hover, focus, tap or #target).
   const tools = d.createElement("span");
   tools.className = "para-tools";
-  tools.innerHTML = '<button type="button" data-copy="link">复制链接</button><button type="button" data-copy="cite">复制引用</button>';
+  tools.innerHTML = '<button type="button" data-copy="link">复制链接</button><button type="button" data-copy="cite">复制引用</button><button type="button" data-copy="ref" title="GB/T 7714-2015">复制参考文献</button>';
   const attach = (p) => {
     const a = p && tools.parentNode !== p && p.querySelector(".permalink");
     if (a) a.after(tools);
   };
   tools.addEventListener("click", (e) => {
-    const b = near(e, "button"), p = tools.closest(".para");
+    const b = near(e, "button"), p = tools.closest("[data-cite]");
     if (!b || !p) return;
-    const url = `${body.dataset.base}${body.dataset.page}#${p.id}`;
-    if (b.dataset.copy === "link") copy(url, "已复制链接");
-    else copy(`${p.dataset.cite} ${url}`, "已复制引用");
+    const url = p.dataset.url || `${body.dataset.base}${body.dataset.page}#${p.id}`, c = b.dataset.copy;
+    const ref = () => copy(window.siteReference(p, url), "已复制参考文献（GB/T 7714）");
+    if (c === "link") copy(url, "已复制链接");
+    else if (c === "cite") copy(`${p.dataset.cite} ${url}`, "已复制引用");
+    else if (window.siteReference) ref();
+    else script("cite.js").onload = ref;
   });
 
   // Glossary popovers: popover.js takes these events once loaded (first hover, focus or tap on a term).
@@ -66,8 +70,8 @@
     loading = script("popover.js");
     loading.onload = () => window.sitePopover(last[0], last[1], touch);
   };
-  on("mouseover", (e) => { attach(near(e, ".para")); popover(e); });
-  on("focusin", (e) => { attach(near(e, ".para")); popover(e); });
+  on("mouseover", (e) => { attach(near(e, "[data-cite]")); popover(e); });
+  on("focusin", (e) => { attach(near(e, "[data-cite]")); popover(e); });
   on("click", popover);
   on("pointerdown", (e) => { touch = e.pointerType === "touch"; });
 
