@@ -14,7 +14,7 @@ of the site are rendered once more with the zip's size.
 
 The zip is the same bytes for the same site: entries sorted by path, every
 timestamp 1980-01-01 00:00 (the earliest a zip can hold), fixed permissions and
-system, deflate at level 9 (same zlib, same bytes).
+system, deflate at level 6 (same zlib, same bytes).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from . import addresses
 
 DATE_TIME = (1980, 1, 1, 0, 0, 0)
-LEVEL = 9
+LEVEL = 6  # zlib's default; level 9 took twice the time here for a zip 0.3 % smaller
 
 
 @dataclass(frozen=True)
