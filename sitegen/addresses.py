@@ -246,7 +246,10 @@ def is_placeholder(base_url: str) -> bool:
     """Whether the site's base URL is a placeholder that no reader can reach."""
     from urllib.parse import urlsplit
 
-    host = (urlsplit(base_url).hostname or "").rstrip(".")
+    try:
+        host = (urlsplit(base_url).hostname or "").rstrip(".")
+    except ValueError:  # not a URL at all: no reader can reach it either
+        return True
     return (not host or host.endswith(_PLACEHOLDER_TLDS)
             or any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS))
 

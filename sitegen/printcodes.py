@@ -11,8 +11,9 @@ The codes are made by segno (pinned in requirements.txt) at error correction
 level M, segno choosing the best of the eight masks as the QR standard asks.
 That costs about 7 ms a code in pure Python (and importing segno about 40 ms), so
 the codes of the last build of each site are kept in `.cache/qr/`, one JSON file
-per site (base URL and documents), holding exactly the codes that build used: a
-rebuild makes only the codes of new addresses, and imports segno only then. A
+per site (base URL and documents) holding exactly the codes that build used, for
+the 16 sites built most recently: a rebuild makes only the codes of new
+addresses, and imports segno only then. A
 cached code is the text segno made for the same URL with the same options and
 version, so the output is the same with or without the cache.
 """
@@ -35,13 +36,14 @@ from .model import Site
 MAKE = {"error": "m"}  # segno.make: level M (15 % of the code may be lost); segno may raise it at the same size
 SVG = {"border": 4, "omitsize": True, "svgclass": "qr-code", "lineclass": None, "dark": "#000"}
 PARALLEL_FROM = 64  # codes to make before a second process pays for itself
+KEEP = 16  # cache files (sites) kept, the most recently used
 
 
 class Codes:
     """The QR code of a printed site path (`page` or `page#anchor`), as inline SVG, or None."""
 
     def __init__(self, svgs: Mapping[str, str] | None = None):
-        self._svgs = {path: Markup(svg) for path, svg in (svgs or {}).items()}
+        self._svgs = {path: Markup(svg) for path, svg in (svgs or {}).items() if svg}
 
     def __call__(self, address: str) -> Markup | None:
         return self._svgs.get(address)
@@ -51,10 +53,14 @@ class Codes:
 
 
 def make(url: str) -> str:
-    """The QR code of one URL as inline SVG (no XML declaration, no namespace, a viewBox)."""
+    """The QR code of one URL as inline SVG (no XML declaration, no namespace, a viewBox);
+    "" for a URL too long for any QR code (about 2,300 bytes), which is then printed without one."""
     import segno  # ~40 ms to import (it pulls in urllib.request): only when a code is made
 
-    return segno.make(url, **MAKE).svg_inline(**SVG)
+    try:
+        return segno.make(url, **MAKE).svg_inline(**SVG)
+    except ValueError:  # segno.DataOverflowError
+        return ""
 
 
 def codes(site: Site, cache: Path | None = None, jobs: int = 1) -> Codes:
@@ -71,6 +77,8 @@ def codes(site: Site, cache: Path | None = None, jobs: int = 1) -> Codes:
     used = {u: known[u] for u in sorted(set(urls.values()))}
     if file is not None and (missing or len(known) != len(used)):
         _write(file, used)
+    elif file is not None:
+        _touch(file)
     return Codes({a: used[u] for a, u in urls.items()})
 
 
@@ -101,11 +109,22 @@ def _read(file: Path) -> dict[str, str]:
 
 
 def _write(file: Path, data: dict[str, str]) -> None:
-    """Replace the file at once (two builds at the same time each leave a whole file)."""
+    """Replace the file at once (two builds at the same time each leave a whole file), and
+    keep only the files of the sites built most recently (tests build many small sites)."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}")
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, file)
+        by_use = sorted(file.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in by_use[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout: make the codes again next time
+
+
+def _touch(file: Path) -> None:
+    try:
+        os.utime(file)
+    except OSError:
+        pass

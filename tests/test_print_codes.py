@@ -6,6 +6,7 @@ back with zbarimg (Debian's zbar-tools), with no network.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -87,8 +88,13 @@ def test_the_cache_does_not_change_the_codes(tmp_path):
     from sitegen import addresses, load
 
     site, _ = load.load_site(ROOT / "site.yaml", ROOT / "content")
+    for n in range(20):  # the codes of other sites built before, each older than the last
+        old = tmp_path / f"other-{n:02d}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
     fresh = printcodes.codes(site, tmp_path)  # made by segno, and kept
-    assert len(list(tmp_path.glob("*.json"))) == 1
+    kept = sorted(f.name for f in tmp_path.glob("*.json"))
+    assert len(kept) == printcodes.KEEP and "other-00.json" not in kept and "other-19.json" in kept
     cached = printcodes.codes(site, tmp_path)
     printed = addresses.printed_codes(site)
     assert len(printed) == len(fresh) > 43
