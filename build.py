@@ -33,7 +33,7 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     parser.add_argument("--site", type=Path, default=Options.site_file, dest="site_file",
                         help="site settings (default: site.yaml)")
     parser.add_argument("--base-url", help="absolute URL the site is published at (default: site.yaml)")
-    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index and the offline copy (offline.zip)")
     parser.add_argument("--manifest", type=Path,
                         help="manifest of published addresses (default: anchors.txt for the "
                              "default content; none for another --content)")
@@ -44,8 +44,10 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     parser.add_argument("--open", action="store_true", help="serve: open a browser")
     args = parser.parse_args(argv)
     manifest = args.manifest or (Options.manifest if args.content == Options.content else None)
+    # The offline copy (offline.zip) is part of the full build only: not with --no-search, not in serve.
     opts = Options(content=args.content, site_file=args.site_file, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, manifest=manifest)
+                   search=not args.no_search, manifest=manifest,
+                   offline=not args.no_search and args.command != "serve")
     return args.command, opts, args
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: Lighthouse (mobile, the default form factor) on the home page, a full
-# text, a provision and the search page, served locally with the site's CSP.
+# text, a provision, the topics page (its map) and the search page, served locally with the site's CSP.
 # Prints the four category scores per page; the target is 100 each (DESIGN.md §5).
 #
 #   bash bench/lighthouse.sh            # builds the site into a temporary folder first
@@ -56,7 +56,7 @@ SERVER_PID=$!
 for _ in $(seq 50); do [ -s "$WORK/port" ] && break; sleep 0.1; done
 BASE="http://127.0.0.1:$(cat "$WORK/port")/"
 
-PAGES=("index.html" "yrd-decision/index.html" "yrd-decision/7.html" "search.html?q=长三角")
+PAGES=("index.html" "yrd-decision/index.html" "yrd-decision/7.html" "topics/index.html" "search.html?q=长三角")
 printf '%-28s %11s %13s %14s %5s\n' page performance accessibility best-practices seo
 for page in "${PAGES[@]}"; do
   report="$WORK/report.json"

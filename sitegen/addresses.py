@@ -34,6 +34,13 @@ PAGEFIND_DIR = "pagefind"
 STATIC_DIR = "static"
 DOWNLOAD_FORMATS = ("md", "txt", "json")
 
+# The offline copy (sitegen/offline.py): the site as it works from disk, in one zip that
+# only the full build writes (`--no-search` and `serve` skip it).
+OFFLINE_ZIP = "offline.zip"
+OFFLINE_README = "README.txt"  # inside the zip, beside its index.html: how to open it
+# Of use only on a web server, so left out of the offline copy (with PAGEFIND_DIR).
+SERVER_ONLY = (SITEMAP, ROBOTS, NOT_FOUND)
+
 # Ids that are part of the page furniture, not the published anchors of a page.
 EDITORIAL_NOTES = "editorial-notes"  # a document's 校勘说明
 
@@ -121,6 +128,25 @@ def download(slug: str, fmt: str) -> str:
 
 def static(name: str) -> str:
     return f"{STATIC_DIR}/{name}"
+
+
+def in_offline_copy(path: str) -> bool:
+    """Whether a file of the built site goes into the offline copy: everything a reader
+    uses from disk, not Pagefind (which cannot load from file://), not the server-only
+    files, not the zip itself and not the build's own marker files."""
+    return not (path in SERVER_ONLY or path == OFFLINE_ZIP or path.startswith((PAGEFIND_DIR + "/", "."))
+                or "/." in path)
+
+
+def built_only_in_full(full: bool) -> set[str]:
+    """Published addresses that only the full build writes, when this build is not one:
+    a `--no-search` build or the preview leaves them out by choice, not by loss."""
+    return set() if full else {OFFLINE_ZIP}
+
+
+def topic_map_anchor(doc_slug: str) -> str:
+    """The map of a document's provisions against the topics, on the topics page."""
+    return f"map-{doc_slug}"
 
 
 class HasPage(Protocol):
@@ -254,9 +280,9 @@ def part_name(label: str) -> str:
     return f"第{label}{unit('part')}"
 
 
-def citation(doc: Document, prov: Provision, para: Paragraph | None = None, short: bool = False,
+def location(prov: Provision, para: Paragraph | None = None, short: bool = False,
              point: Item | None = None, sub: Item | None = None) -> str:
-    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
+    """第七条第二款 / 第三部分第（四）项 (short: 第（四）项): where in its document a provision is.
 
     A paragraph is named only where the provision has more than one; then a 项 and a
     目 inside it: 第十二条第二款第（三）项第1目 (DESIGN.md §6).
@@ -272,6 +298,14 @@ def citation(doc: Document, prov: Provision, para: Paragraph | None = None, shor
         where += point.name
     if sub is not None:
         where += sub.name
+    return where
+
+
+def citation(doc: Document, prov: Provision | None = None, para: Paragraph | None = None,
+             short: bool = False, point: Item | None = None, sub: Item | None = None) -> str:
+    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
+    Without a provision: the document, 《…决定》."""
+    where = location(prov, para, short, point, sub) if prov is not None else ""
     return (doc.short_title if short else f"《{doc.title}》") + where
 
 
@@ -282,15 +316,81 @@ def chapter_citation(doc: Document, chapter: Chapter, section: ChapterSection | 
     return (doc.short_title if short else f"《{doc.title}》") + where
 
 
+# --- the reference for a paper: GB/T 7714-2015, electronic resource (docs/citations.md) ---
+
+REFERENCE_WHERE = "{where}"  # slots the browser fills at copy time (static/cite.js)
+REFERENCE_DATE = "{date}"  # the reader's today, YYYY-MM-DD
+REFERENCE_URL = "{url}"
+
+
+def reference_where(prov: Provision | None = None, para: Paragraph | None = None) -> str:
+    """The part cited, as GB/T 7714's 其他题名信息 after the title: ': 第七条第二款' ('' for the whole)."""
+    return f": {location(prov, para)}" if prov is not None else ""
+
+
+def reference(doc: Document, where: str = REFERENCE_WHERE, accessed: str = REFERENCE_DATE,
+              url: str = REFERENCE_URL) -> str:
+    """责任者. 题名[: 部分][EB/OL]. (发布或通过日期)[引用日期]. URL
+
+    With the default arguments, the template the pages carry (`data-ref`) for the browser
+    to fill in; with real ones, the reference itself.
+    """
+    date = f"({doc.date})" if doc.date else ""
+    return f"{', '.join(doc.issuer)}. {doc.title}{where}[EB/OL]. {date}[{accessed}]. {url}"
+
+
+# --- codes on paper (sitegen/printcodes.py) --------------------------------------------
+
+# Hosts reserved for examples and tests (RFC 2606, RFC 6761): a base URL there is a placeholder.
+_PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+_PLACEHOLDER_TLDS = (".example", ".test", ".invalid", ".localhost", "localhost")
+
+
+def is_placeholder(base_url: str) -> bool:
+    """Whether the site's base URL is a placeholder that no reader can reach."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(base_url).hostname or "").rstrip(".")
+    except ValueError:  # not a URL at all: no reader can reach it either
+        return True
+    return (not host or host.endswith(_PLACEHOLDER_TLDS)
+            or any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS))
+
+
+def printed_codes(site: Site) -> list[str]:
+    """The site paths whose printed page carries a QR code of their canonical URL: each
+    provision's page, and on it each of its paragraphs where it has more than one (shown
+    when printing from that paragraph's link). Not the full texts: a code costs 2–3 KB,
+    and they are near their weight limit; their printed address is enough."""
+    out = []
+    for doc in site.documents:
+        for prov in doc.provisions:
+            page = path_of(prov)
+            out.append(page)
+            if len(prov.paragraphs) > 1:
+                out += [f"{page}#{p.anchor}" for p in prov.paragraphs]
+    return out
+
+
+def url_of(base_url: str, address: str) -> str:
+    """The public URL of a site path, with its #anchor if it has one."""
+    path, _, anchor = address.partition("#")
+    return canonical(base_url, path) + (f"#{anchor}" if anchor else "")
+
+
 # --- everything the site promises -----------------------------------------------------
 
-def published(site: Site) -> list[str]:
+def published(site: Site, full: bool = True) -> list[str]:
     """Every page and `page#anchor` the model says the built site has, sorted.
 
     `anchors.txt` records these once published; `build.py check` proves the built
-    site has each of them, for any content tree.
+    site has each of them, for any content tree. `full`: the full build, which also
+    writes the offline copy.
     """
-    out = [HOME, GLOSSARY, TOPICS, SEARCH, SITEMAP, ROBOTS]
+    out = [HOME, GLOSSARY, TOPICS, SEARCH, SITEMAP, ROBOTS, OFFLINE_ZIP]
+    out = [a for a in out if a not in built_only_in_full(full)]
+    out += [f"{TOPICS}#{topic_map_anchor(doc.slug)}" for doc in site.documents]
     for doc in site.documents:
         full = document_page(doc.slug)
         out.append(full)
@@ -344,12 +444,16 @@ def document_anchors(doc: Document) -> list[str]:
 __all__ = [
     "HOME", "GLOSSARY", "TOPICS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "GLOSSARY_SCRIPT",
     "OFFLINE_INDEX", "SEARCH_TERMS", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
+    "OFFLINE_ZIP", "OFFLINE_README", "SERVER_ONLY",
     "LEGAL", "POLICY", "STRUCTURES", "ARTICLE_STYLES", "chapter_anchor", "chapter_section_anchor",
     "book_anchor", "point_anchor", "chapter_page", "display_separator", "point_label", "point_name",
     "chapter_name", "chapter_section_name", "book_name", "chapter_citation", "chapter_anchors",
     "provision_anchor", "paragraph_anchor", "part_anchor", "item_anchor", "provision_stem",
     "document_page", "provision_page", "term_page", "topic_page", "download", "static", "path_of",
+    "in_offline_copy", "built_only_in_full", "topic_map_anchor",
     "relative", "canonical", "unit", "paragraph_unit", "display_label", "provision_name",
-    "paragraph_name", "provision_name_of", "part_name", "citation", "published", "provision_anchors", "document_anchors",
+    "paragraph_name", "provision_name_of", "part_name", "location", "citation", "reference_where", "reference",
+    "REFERENCE_WHERE", "REFERENCE_DATE", "REFERENCE_URL", "is_placeholder", "printed_codes", "url_of",
+    "published", "provision_anchors", "document_anchors",
 ]
 

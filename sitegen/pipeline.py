@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import downloads, link, load, manifest, render, search_records, write
+from . import addresses, downloads, link, load, manifest, offline, printcodes, render, search_records, write
 from .errors import ContentError, ContentErrors, shown
 from .link import Links
 from .model import Site
@@ -37,7 +37,9 @@ class Options:
     out: Path = ROOT / "_site"
     base_url: str | None = None
     search: bool = True  # write the Pagefind index
+    offline: bool = True  # write the offline copy (offline.zip); `--no-search` and `serve` do not
     cache: Path | None = ROOT / ".cache" / "templates"  # compiled templates between runs; None: none
+    qr_cache: Path | None = ROOT / ".cache" / "qr"  # QR codes between runs (sitegen/printcodes.py); None: none
     jobs: int = os.cpu_count() or 1  # processes that render a large site's pages
 
     @property
@@ -56,6 +58,7 @@ class Built:
     records: list[dict]  # search records (sitegen/search_records.py), made once
     manifest: list[manifest.Entry]
     warnings: tuple[ContentError, ...]
+    codes: printcodes.Codes = field(default_factory=printcodes.Codes)  # QR codes of printed pages
 
 
 @dataclass(frozen=True)
@@ -90,15 +93,29 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     links = link.link_site(site, problems)
     entries = manifest.read(opts.manifest, problems) if opts.manifest is not None else []
     problems.raise_if_any()
+    codes = printcodes.codes(site, opts.qr_cache, opts.jobs)
+    if codes and addresses.is_placeholder(site.config.base_url):
+        where = (opts.site_file, _line_of(opts.site_file, "base_url")) if opts.base_url is None else ("--base-url", 1)
+        problems.warn(*where, f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
+                              "pages point to it (set base_url in the site file, or --base-url)")
     try:
         files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),
-                                   manifest.moved(entries), opts.jobs)
+                                   manifest.moved(entries), opts.jobs, codes)
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))
     records = search_records.records(site, links)
     files.update(search_records.offline_index(records, search_records.web_backend(site)))
-    return Built(site, links, files, records, entries, tuple(problems.warnings))
+    return Built(site, links, files, records, entries, tuple(problems.warnings), codes)
+
+
+def _line_of(path: Path, key: str) -> int:
+    """The line of a top-level `key:` in a YAML file, for a warning's `path:line` (1 if not found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
 def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
@@ -113,7 +130,8 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
         write.check_output(opts.out, opts.sources)
     except write.OutputError as exc:
         raise BuildError(str(exc)) from None
-    missing = manifest.missing(built.manifest, manifest.present(files),
+    # The offline copy is written below (or left out by choice): it is not lost.
+    missing = manifest.missing(built.manifest, manifest.present(files) | {addresses.OFFLINE_ZIP},
                                shown(opts.manifest) if opts.manifest else "")
     if missing:
         raise ContentErrors(missing)
@@ -127,6 +145,9 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
         with write.staging(opts.out) as tmp:
             write.write_files(tmp, files)
             write.copy_static(opts.static, tmp)
+            if opts.offline:
+                progress("making the offline copy")
+                files.update(offline_copy(opts, built, env, tmp))
             # A small site's web search reads search-index.js whole (search_records.web_backend).
             if opts.search and search_records.web_backend(built.site) == "pagefind":
                 progress("indexing for search")
@@ -136,6 +157,27 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
     progress("")
     pages = sum(1 for name in files if name.endswith(".html"))
     return Result(pages, len(files), time.perf_counter() - started, built.warnings)
+
+
+def offline_copy(opts: Options, built: Built, env: jinja2.Environment, root: Path) -> dict[str, str]:
+    """Write offline.zip into the staged site in `root`; the pages that link to it, with its size.
+
+    The pages in the zip say they are the offline copy; the site's pages, rendered after
+    the zip is made, link to it with its size (see sitegen/offline.py).
+    """
+    site, moved = built.site, manifest.moved(built.manifest)
+    linking = {addresses.HOME, *(addresses.path_of(d) for d in site.documents)}
+    try:
+        inside = render.render_pages(site, built.links, env, linking, moved, built.codes,
+                                     offline=offline.Copy(None))
+        readme = env.get_template("offline-readme.txt").render(site=site, address=addresses)
+        data = offline.make_zip(root, inside, readme)
+        pages = render.render_pages(site, built.links, env, linking, moved, built.codes,
+                                    offline=offline.Copy(offline.size_label(len(data))))
+    except jinja2.TemplateError as exc:
+        raise ContentErrors([template_error(exc)]) from None
+    write.write_files(root, {**pages, addresses.OFFLINE_ZIP: data})
+    return pages
 
 
 def progress(stage: str) -> None:

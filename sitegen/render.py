@@ -26,6 +26,7 @@ from . import addresses, markup, parallel, search_records, structured_data
 from .security import CSP
 from .link import Links, glossary_order
 from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
+from .printcodes import Codes
 
 DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
                "date_promulgated": "公布日期", "date_effective": "施行日期"}
@@ -174,9 +175,10 @@ class PagePlan:
 
 def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
     """Every page of the site, in output order."""
-    yield PagePlan(addresses.HOME, "home.html", "home", {})
+    # `offline`: the offline copy (sitegen/offline.py), None until the full build has made it.
+    yield PagePlan(addresses.HOME, "home.html", "home", {"offline": None})
     for doc in site.documents:
-        yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc},
+        yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc, "offline": None},
                        partial(structured_data.document, site, doc))
         for i, chapter in enumerate(doc.chapters):  # a 章's own page (DESIGN.md §6)
             yield PagePlan(addresses.path_of(chapter), "chapter.html", "chapter", {
@@ -195,7 +197,7 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
             "term": term, "see_also": [by_slug[s] for s in term.see_also if s in by_slug],
             "occurrences": links.occurrences[term.slug],
             "occurrence_groups": _by_document(site, links.occurrences[term.slug])})
-    yield PagePlan(addresses.TOPICS, "topics.html", "topics", {})
+    yield PagePlan(addresses.TOPICS, "topics.html", "topics", {"maps": topic_maps(site)})
     for topic in site.topics:
         members = links.topics.get(topic.slug, ())
         groups = [(d, [p for p in members if p.doc == d.slug]) for d in site.documents]
@@ -203,6 +205,30 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
                        {"topic": topic, "groups": [g for g in groups if g[1]]})
     yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
+
+
+@dataclass(frozen=True)
+class TopicMap:
+    """One document's provisions against the topics, for the map on the topics page."""
+
+    doc: Document
+    rows: list  # (topic, [provision if it touches the topic else None, …]) for each topic it touches
+    absent: list  # the topics that none of its provisions touches
+    units: str  # what the columns are: 条 / 项和部分
+
+
+def topic_maps(site: Site) -> list[TopicMap]:
+    out = []
+    for doc in site.documents:
+        rows, absent = [], []
+        for topic in site.topics:
+            marks = [p if topic.slug in p.topics else None for p in doc.provisions]
+            if any(marks):
+                rows.append((topic, marks))
+            else:
+                absent.append(topic)
+        out.append(TopicMap(doc, rows, absent, "和".join(dict.fromkeys(p.unit for p in doc.provisions))))
+    return out
 
 
 def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
@@ -217,8 +243,37 @@ def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
 PARALLEL_FROM = 400
 
 
+def _renderer(site: Site, links: Links, env: jinja2.Environment,
+              moved: Mapping[str, Mapping[str, str]] | None, codes: Codes | None,
+              html: RenderedMarkdown | None = None) -> Callable[..., str]:
+    """A function that renders one page's plan, with extra context if given.
+
+    `codes` (templates: `qr`) are the QR codes the printed pages carry (sitegen/printcodes.py).
+    """
+    html = html or RenderedMarkdown(site, links)
+    qr = codes or Codes()
+
+    def render(plan: PagePlan, **extra: Any) -> str:
+        page = Page(plan.path, plan.kind, plan.json_ld() if plan.json_ld else None, plan.noindex,
+                    json.dumps(moved[plan.path], ensure_ascii=False, sort_keys=True)
+                    if moved and plan.path in moved else None)
+        return env.get_template(plan.template).render(
+            site=site, links=links, page=page, html=html, qr=qr, **{**plan.context, **extra})
+
+    return render
+
+
+def render_pages(site: Site, links: Links, env: jinja2.Environment, paths: set[str],
+                 moved: Mapping[str, Mapping[str, str]] | None = None, codes: Codes | None = None,
+                 **extra: Any) -> dict[str, str]:
+    """Some pages again, with `extra` in their context (the offline copy's links)."""
+    render = _renderer(site, links, env, moved, codes)
+    return {plan.path: render(plan, **extra) for plan in page_plan(site, links) if plan.path in paths}
+
+
 def render_site(site: Site, links: Links, env: jinja2.Environment,
-                moved: Mapping[str, Mapping[str, str]] | None = None, jobs: int = 1) -> dict[str, str]:
+                moved: Mapping[str, Mapping[str, str]] | None = None, jobs: int = 1,
+                codes: Codes | None = None) -> dict[str, str]:
     """Every page and site-wide file, keyed by output path, in a stable order.
 
     With `jobs` > 1, a large site's pages are shared among that many processes (forked
@@ -226,13 +281,7 @@ def render_site(site: Site, links: Links, env: jinja2.Environment,
     """
     html = RenderedMarkdown(site, links)
     plans = list(page_plan(site, links))
-
-    def render(plan: PagePlan) -> str:
-        page = Page(plan.path, plan.kind, plan.json_ld() if plan.json_ld else None, plan.noindex,
-                    json.dumps(moved[plan.path], ensure_ascii=False, sort_keys=True)
-                    if moved and plan.path in moved else None)
-        return env.get_template(plan.template).render(
-            site=site, links=links, page=page, html=html, **plan.context)
+    render = _renderer(site, links, env, moved, codes, html)
 
     if jobs > 1 and len(plans) >= PARALLEL_FROM:
         texts = parallel.map_shares(render, plans, jobs)

@@ -1,14 +1,10 @@
-// Progressive enhancements; every page reads and navigates without this file: copy link /
-// citation, "/" to search, moved anchors, print date; popover.js and search-hl.js on demand.
+// Progressive enhancements; every page reads and navigates without this file: "/" to search,
+// moved anchors, print date; on demand cite.js (copy link / citation / reference: the toolbar
+// on the paragraph or 引用 line being read), popover.js (glossary) and search-hl.js.
 (() => {
   "use strict";
   const d = document, body = d.body, root = body.dataset.root || "";
-  let touch = false, loading = null, last = null;
-  const el = (tag, cls, text) => {
-    const e = d.createElement(tag);
-    e.className = cls; e.textContent = text || "";
-    return body.appendChild(e);
-  };
+  let touch = false, loading = null, last = null, citing = null, wanted = null;
   const near = (e, sel) => e.target.closest?.(sel);
   const on = (type, fn) => d.addEventListener(type, fn);
   const script = (name) => {
@@ -16,44 +12,14 @@
     s.src = `${root}static/${name}`;
     return d.head.appendChild(s);
   };
-  const live = el("div", "vh");
-  live.setAttribute("role", "status"); live.setAttribute("aria-live", "polite");
 
-  const announce = (msg) => {
-    live.textContent = msg;
-    const t = el("div", "toast", msg);
-    t.setAttribute("aria-hidden", "true");
-    setTimeout(() => t.remove(), 2200);
+  // The copy toolbar: cite.js moves it to the paragraph or 引用 line being read (hover, focus, tap or
+  // #target); loaded on a document's pages (data-ref) at the first hover or focus anywhere.
+  const cite = (p) => {
+    if (window.siteCite) return window.siteCite(p);
+    if (p) wanted = p;
+    if (!citing && body.dataset.ref) (citing = script("cite.js")).onload = () => window.siteCite(wanted);
   };
-
-  const copy = (text, done) => {
-    const fallback = () => {
-      const ta = el("textarea", "vh");
-      let ok = false;
-      ta.value = text; ta.readOnly = true; ta.select();
-      try { ok = d.execCommand("copy"); } catch (e) { /* not allowed */ }
-      ta.remove();
-      announce(ok ? done : "复制失败，请手动复制");
-    };
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(() => announce(done), fallback);
-    else fallback();
-  };
-
-  // One small toolbar, moved to the paragraph being read (hover, focus, tap or #target).
-  const tools = d.createElement("span");
-  tools.className = "para-tools";
-  tools.innerHTML = '<button type="button" data-copy="link">复制链接</button><button type="button" data-copy="cite">复制引用</button>';
-  const attach = (p) => {
-    const a = p && tools.parentNode !== p && p.querySelector(".permalink");
-    if (a) a.after(tools);
-  };
-  tools.addEventListener("click", (e) => {
-    const b = near(e, "button"), p = tools.closest(".para");
-    if (!b || !p) return;
-    const url = `${body.dataset.base}${body.dataset.page}#${p.id}`;
-    if (b.dataset.copy === "link") copy(url, "已复制链接");
-    else copy(`${p.dataset.cite} ${url}`, "已复制引用");
-  });
 
   // Glossary popovers: popover.js takes these events once loaded (first hover, focus or tap on a term).
   const popover = (e) => {
@@ -66,8 +32,8 @@
     loading = script("popover.js");
     loading.onload = () => window.sitePopover(last[0], last[1], touch);
   };
-  on("mouseover", (e) => { attach(near(e, ".para")); popover(e); });
-  on("focusin", (e) => { attach(near(e, ".para")); popover(e); });
+  on("mouseover", (e) => { cite(near(e, "[data-cite]")); popover(e); });
+  on("focusin", (e) => { cite(near(e, "[data-cite]")); popover(e); });
   on("click", popover);
   on("pointerdown", (e) => { touch = e.pointerType === "touch"; });
 
@@ -87,7 +53,7 @@
     const to = id && d.getElementById(id);
     const moved = body.dataset.moved ? JSON.parse(body.dataset.moved) : {};
     if (id && !to && moved[id]) location.replace(moved[id]);
-    else if (to && to.classList.contains("para")) attach(to);
+    else if (to && to.classList.contains("para")) cite(to);
   };
   addEventListener("hashchange", arrive);
   arrive();

@@ -59,6 +59,7 @@ def test_copy_citation_puts_citation_and_url_on_the_clipboard(browser, site_url,
 def test_copy_buttons_are_reachable_by_keyboard(site_url, page):
     page.goto(f"{site_url}yrd-decision/7.html")
     page.locator("#art-7-p2 a.permalink").focus()
+    page.locator("#art-7-p2 .para-tools").wait_for()  # static/cite.js, loaded on first use
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "复制链接"
     page.keyboard.press("Tab")

@@ -104,3 +104,35 @@ def test_every_published_address_of_the_model_is_in_the_manifest(real_site):
     site, _ = real_site
     recorded = {e.address for e in manifest.read(Options.manifest, Problems())}
     assert [a for a in addresses.published(site) if a not in recorded] == []
+
+
+def test_gbt_7714_references(real_site):
+    """What 复制参考文献 is made of (docs/citations.md); the browser adds the date and the URL."""
+    site, _ = real_site
+    doc, art7 = provision(site, "yrd-decision/7")
+    plan, item4 = provision(site, "digital-trade-plan/4")
+    title = "浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定"
+    assert addresses.reference(doc) == f"浙江省人民代表大会常务委员会. {title}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"
+    assert addresses.reference_where(art7, art7.paragraphs[1]) == ": 第七条第二款"
+    assert addresses.reference_where(art7) == ": 第七条"
+    assert addresses.reference_where(item4, item4.paragraphs[0]) == ": 第三部分第（四）项"
+    assert addresses.reference_where() == ""
+    assert addresses.reference(plan, addresses.reference_where(item4), "2026-03-06", "https://x.org/4.html") == \
+        ("中共浙江省委办公厅, 浙江省人民政府办公厅. 浙江省数字贸易改革创新实施方案: 第三部分第（四）项[EB/OL]. "
+         "(2025-05-08)[2026-03-06]. https://x.org/4.html")
+    assert addresses.citation(doc) == f"《{title}》"
+
+
+def test_the_offline_copy_and_the_printed_codes(real_site):
+    site, _ = real_site
+    for path in ("index.html", "search-index.js", "static/site.js", "yrd-decision/7.html", "glossary/terms.js"):
+        assert addresses.in_offline_copy(path), path
+    for path in ("pagefind/pagefind.js", "sitemap.xml", "robots.txt", "404.html", "offline.zip", ".sitegen"):
+        assert not addresses.in_offline_copy(path), path
+    assert "offline.zip" in addresses.published(site)
+    assert "offline.zip" not in addresses.published(site, full=False)
+    codes = addresses.printed_codes(site)
+    assert "yrd-decision/7.html" in codes and "yrd-decision/7.html#art-7-p2" in codes
+    assert "digital-trade-plan/4.html#item-4-p1" not in codes  # one paragraph: the page's code
+    assert not [c for c in codes if c.endswith("index.html")]
+    assert addresses.url_of("https://x.org/", "yrd-decision/index.html#art-7") == "https://x.org/yrd-decision/#art-7"
