@@ -22,39 +22,59 @@ from sitegen.pipeline import BuildError, Options, build
 
 def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build, check or preview the Zhejiang policy reference site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "import"],
-                        help="build (default): write the site; check: validate content and the built "
-                             "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG "
-                             "[--lines A-B] [--force]: a document's plain text into content/ "
-                             "(see build.py import --help)")
+        prog="build.py", description="Build, check or preview the Zhejiang policy reference site."
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="build",
+        choices=["build", "check", "serve", "import"],
+        help="build (default): write the site; check: validate content and the built "
+        "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG "
+        "[--lines A-B] [--force]: a document's plain text into content/ "
+        "(see build.py import --help)",
+    )
     parser.add_argument("--out", type=Path, default=Options.out, help="output folder (default: _site/)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
-    parser.add_argument("--site", type=Path, default=Options.site_file, dest="site_file",
-                        help="site settings (default: site.yaml)")
+    parser.add_argument(
+        "--site", type=Path, default=Options.site_file, dest="site_file", help="site settings (default: site.yaml)"
+    )
     parser.add_argument("--base-url", help="absolute URL the site is published at (default: site.yaml)")
-    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index and the offline copy (offline.zip)")
-    parser.add_argument("--manifest", type=Path,
-                        help="manifest of published addresses (default: anchors.txt for the "
-                             "default content; none for another --content)")
-    parser.add_argument("--update-manifest", action="store_true",
-                        help="with check: add the built site's new addresses to the manifest")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind search index and the offline copy (offline.zip)"
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="manifest of published addresses (default: anchors.txt for the "
+        "default content; none for another --content)",
+    )
+    parser.add_argument(
+        "--update-manifest", action="store_true", help="with check: add the built site's new addresses to the manifest"
+    )
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 picks a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1, loopback only)")
     parser.add_argument("--open", action="store_true", help="serve: open a browser")
     args = parser.parse_args(argv)
     manifest = args.manifest or (Options.manifest if args.content == Options.content else None)
     # The offline copy (offline.zip) is part of the full build only: not with --no-search, not in serve.
-    opts = Options(content=args.content, site_file=args.site_file, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, manifest=manifest,
-                   offline=not args.no_search and args.command != "serve")
+    opts = Options(
+        content=args.content,
+        site_file=args.site_file,
+        out=args.out,
+        base_url=args.base_url,
+        search=not args.no_search,
+        manifest=manifest,
+        offline=not args.no_search and args.command != "serve",
+    )
     return args.command, opts, args
 
 
 def import_command(argv: list[str]) -> int:
     """`build.py import SOURCE --slug SLUG [--content DIR] [--force] [--lines A-B]` (sitegen/importer.py)."""
     parser = argparse.ArgumentParser(
-        prog="build.py import", description="Import the plain text of one law or policy document into content/.")
+        prog="build.py import", description="Import the plain text of one law or policy document into content/."
+    )
     parser.add_argument("source", type=Path, help="UTF-8 text of one document")
     parser.add_argument("--slug", required=True, help="the document's folder and address, ASCII (e.g. keji-tiaoli)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")

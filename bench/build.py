@@ -39,8 +39,9 @@ from sitegen import pipeline  # noqa: E402
 def run_child(args: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one `python build.py ...` run."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -92,8 +93,10 @@ def main() -> int:
     _, hugo_pages = hugo()
     plain = rows[0][2]
     print(f"{'Hugo, same pages':22} {hugo_pages:5}  {summary(hugo_walls):34}")
-    print(f"ratio without search index (median wall / Hugo's median wall): "
-          f"{statistics.median(plain) / statistics.median(hugo_walls):.2f}×")
+    print(
+        f"ratio without search index (median wall / Hugo's median wall): "
+        f"{statistics.median(plain) / statistics.median(hugo_walls):.2f}×"
+    )
     print("targets (DESIGN.md §5): without search ≤ 2× Hugo, with search ≤ 800 ms (median)")
     return 0
 

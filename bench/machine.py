@@ -46,14 +46,18 @@ def hugo_site(project: Path, work: Path, copies: int = 1):
     import time
 
     hugo = ensure_hugo()
-    subprocess.run([sys.executable, str(PEERS), str(project), str(work), "--copies", str(copies)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(PEERS), str(project), str(work), "--copies", str(copies)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
     def build() -> tuple[float, int]:
         out = work / "hugo-out"
         started = time.perf_counter()
-        subprocess.run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(out)], check=True, stdout=subprocess.DEVNULL
+        )
         wall = time.perf_counter() - started
         return wall, sum(1 for _ in out.rglob("*.html"))
 

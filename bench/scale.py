@@ -65,8 +65,16 @@ def build_once(content: Path, site_file: Path, out: Path, profile: Path | None =
     cmd = [sys.executable]
     if profile:
         cmd += ["-m", "cProfile", "-o", str(profile)]
-    cmd += [str(ROOT / "build.py"), "--content", str(content), "--site", str(site_file),
-            "--out", str(out), "--no-search"]
+    cmd += [
+        str(ROOT / "build.py"),
+        "--content",
+        str(content),
+        "--site",
+        str(site_file),
+        "--out",
+        str(out),
+        "--no-search",
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -81,8 +89,12 @@ def build_once(content: Path, site_file: Path, out: Path, profile: Path | None =
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, action="append",
-                        help="number of copies of both documents (repeatable; default 1, 10, 100)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        action="append",
+        help="number of copies of both documents (repeatable; default 1, 10, 100)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="builds per N; the median is shown (default 3)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one build of N copies and print the top")
     args = parser.parse_args()
@@ -91,6 +103,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix=".bench.tmp-", dir=ROOT) as tmp:
         if args.profile:
             import pstats
+
             content, site_file = make_tree(Path(tmp) / "tree", args.profile)
             prof = Path(tmp) / "build.prof"
             build_once(content, site_file, Path(tmp) / "out" / "_site", profile=prof)
@@ -117,20 +130,29 @@ def main() -> int:
             shutil.rmtree(content.parent)
             shutil.rmtree(out.parent)
             shutil.rmtree(Path(tmp) / f"peer-{n}")
-    print(f"scale: copies of both documents, build without search index, median of {args.runs}, "
-          f"{os.cpu_count()} CPU(s)")
+    print(
+        f"scale: copies of both documents, build without search index, median of {args.runs}, {os.cpu_count()} CPU(s)"
+    )
     print(f"machine during the run: {before} at start, {machine_load()} at end")
-    print(f"{'copies':>6} {'pages':>6} {'wall':>8} {'per page':>9} {'peak RSS':>9} "
-          f"{'Hugo pages':>10} {'Hugo wall':>9} {'ratio':>6}")
+    print(
+        f"{'copies':>6} {'pages':>6} {'wall':>8} {'per page':>9} {'peak RSS':>9} "
+        f"{'Hugo pages':>10} {'Hugo wall':>9} {'ratio':>6}"
+    )
     for n, pages, wall, rss, hugo_wall, hugo_pages in rows:
-        print(f"{n:6} {pages:6} {wall:7.2f}s {wall / pages * 1000:7.2f}ms {rss:7.0f}MB "
-              f"{hugo_pages:10} {hugo_wall:8.2f}s {wall / hugo_wall:5.2f}×")
+        print(
+            f"{n:6} {pages:6} {wall:7.2f}s {wall / pages * 1000:7.2f}ms {rss:7.0f}MB "
+            f"{hugo_pages:10} {hugo_wall:8.2f}s {wall / hugo_wall:5.2f}×"
+        )
     if len(rows) > 1:
         (n0, p0, w0, r0, *_), (n1, p1, w1, r1, *_) = rows[-2], rows[-1]
-        print(f"growth {n0}→{n1} copies: pages ×{p1 / p0:.1f}, time ×{w1 / w0:.1f}, memory ×{r1 / r0:.1f} "
-              f"(per page {w0 / p0 * 1000:.2f} → {w1 / p1 * 1000:.2f} ms)")
-    print("targets (DESIGN.md §5, issue 13): 100 copies ≤ 0.8× Hugo and ≤ 300 MB; real site ≤ 2× Hugo; "
-          "10 → 100 copies within ×10 time and memory")
+        print(
+            f"growth {n0}→{n1} copies: pages ×{p1 / p0:.1f}, time ×{w1 / w0:.1f}, memory ×{r1 / r0:.1f} "
+            f"(per page {w0 / p0 * 1000:.2f} → {w1 / p1 * 1000:.2f} ms)"
+        )
+    print(
+        "targets (DESIGN.md §5, issue 13): 100 copies ≤ 0.8× Hugo and ≤ 300 MB; real site ≤ 2× Hugo; "
+        "10 → 100 copies within ×10 time and memory"
+    )
     return 0
 
 

@@ -75,11 +75,24 @@ def serve_gzip(directory: Path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
+
 FIRST_QUERIES = ["知识产权", "长三角", "科创飞地", "G60", "的"]
 # At 100 copies 的 is in 2,800 provisions (as many fragments); these are enough to see the trend.
 LARGE_QUERIES = ["知识产权", "科创飞地", "G60"]
-WARM_QUERIES = ["长三角", "知识产权", "科创飞地", "创飞", "质量", "中试平台", "的", "G60", "Chinagoods",
-                "数字 人才", "元宇宙", "小语种"]
+WARM_QUERIES = [
+    "长三角",
+    "知识产权",
+    "科创飞地",
+    "创飞",
+    "质量",
+    "中试平台",
+    "的",
+    "G60",
+    "Chinagoods",
+    "数字 人才",
+    "元宇宙",
+    "小语种",
+]
 
 # The list answers query q: not busy, and the status line names q (包含“q”… / 同时包含“a”“b”…).
 ANSWERS = """(q) => {
@@ -109,8 +122,13 @@ def build_times(runs: int) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
             for args, out in ((["--no-search"], without), ([], with_search)):
-                res = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", f"{tmp}/site", *args],
-                                     cwd=ROOT, capture_output=True, text=True, check=True)
+                res = subprocess.run(
+                    [sys.executable, str(ROOT / "build.py"), "--out", f"{tmp}/site", *args],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 out.append(float(re.search(r"in ([\d.]+) s", res.stdout).group(1)) * 1000)
     return with_search, without
 
@@ -124,8 +142,10 @@ class Bytes:
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.on("Network.responseReceived", lambda e: self.urls.__setitem__(e["requestId"], e["response"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: self.sizes.append(
-            (self.urls.get(e["requestId"], "?"), int(e["encodedDataLength"]))))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: self.sizes.append((self.urls.get(e["requestId"], "?"), int(e["encodedDataLength"]))),
+        )
 
     def mark(self) -> int:
         return len(self.sizes)
@@ -214,20 +234,25 @@ def first_queries(browser, name: str, site: Path, queries: list[str]) -> None:
     zbase = f"http://127.0.0.1:{zipped.server_address[1]}/"
     try:
         whole = (site / "search-index.js").stat().st_size
-        bundle = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
-            if (site / "pagefind").is_dir() else 0
+        bundle = (
+            sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
+            if (site / "pagefind").is_dir()
+            else 0
+        )
         print(f"{name}: search-index.js {kb(whole)}, Pagefind bundle {kb(bundle) if bundle else 'none'}")
         print(f"  {'query':<10} {'raw':>9} {'gzip':>9}  responses  fragments  results  search.html before typing")
         for q in queries:
             page_b, query_b, detail = first_query(browser, base, q)
             zpage_b, zquery_b, _ = first_query(browser, zbase, q)
             fragments = sum(1 for u, _ in detail if "/fragment/" in u)
-            print(f"  {q:<10} {query_b / 1024:6.1f} KB {zquery_b / 1024:6.1f} KB  {len(detail):9}  {fragments:9}"
-                  f"  {last_count:7}  {page_b / 1024:.1f} KB raw, {zpage_b / 1024:.1f} KB gzip")
+            print(
+                f"  {q:<10} {query_b / 1024:6.1f} KB {zquery_b / 1024:6.1f} KB  {len(detail):9}  {fragments:9}"
+                f"  {last_count:7}  {page_b / 1024:.1f} KB raw, {zpage_b / 1024:.1f} KB gzip"
+            )
         _, _, detail = first_query(browser, base, queries[0])
         print(f"  largest responses for {queries[0]} (raw):")
         for url, n in sorted(detail, key=lambda x: -x[1])[:5]:
-            print(f"      {n / 1024:6.1f} KB  {url[len(base):]}")
+            print(f"      {n / 1024:6.1f} KB  {url[len(base) :]}")
     finally:
         server.shutdown()
         zipped.shutdown()
@@ -240,17 +265,24 @@ def main() -> int:
     args = parser.parse_args()
 
     with_search, without = build_times(args.runs)
-    print(f"build, median of {args.runs}: {statistics.median(with_search):.0f} ms with the search index "
-          f"(budget 800 ms), {statistics.median(without):.0f} ms without")
+    print(
+        f"build, median of {args.runs}: {statistics.median(with_search):.0f} ms with the search index "
+        f"(budget 800 ms), {statistics.median(without):.0f} ms without"
+    )
 
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         site, pf_site = tmp / "site", tmp / "site-pagefind"
-        sites = [(f"this site, web search: {build_site(site)}", site, FIRST_QUERIES),
-                 (f"this site built with Pagefind forced: {build_site(pf_site, forced_pagefind(tmp))}",
-                  pf_site, FIRST_QUERIES)]
+        sites = [
+            (f"this site, web search: {build_site(site)}", site, FIRST_QUERIES),
+            (
+                f"this site built with Pagefind forced: {build_site(pf_site, forced_pagefind(tmp))}",
+                pf_site,
+                FIRST_QUERIES,
+            ),
+        ]
         if args.copies:
             content, site_file = make_tree(tmp / "large", args.copies)
             large = tmp / "site-large"
@@ -271,8 +303,9 @@ def main() -> int:
                 for q, ts in times.items():
                     print(f"  {q:<10} {statistics.median(ts):6.1f}")
                 every = [t for ts in times.values() for t in ts]
-                print(f"  all queries: median {statistics.median(every):.1f} ms, max {max(every):.1f} ms "
-                      f"(budget 150 ms)")
+                print(
+                    f"  all queries: median {statistics.median(every):.1f} ms, max {max(every):.1f} ms (budget 150 ms)"
+                )
                 browser.close()
         finally:
             server.shutdown()

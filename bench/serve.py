@@ -37,9 +37,22 @@ BUDGET_MS = 400
 
 def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0",
-         "--content", str(tmp / "content"), "--out", str(tmp / "_site")],
-        cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--port",
+            "0",
+            "--content",
+            str(tmp / "content"),
+            "--out",
+            str(tmp / "_site"),
+        ],
+        cwd=tmp,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -64,8 +77,9 @@ async def measure(url: str, file: Path, runs: int) -> list[tuple[float, dict]]:
     # as a page of the server would: the server accepts no other Origin
     request = HTTPRequest(url.replace("http://", "ws://") + "livereload", headers={"Origin": url.rstrip("/")})
     ws = await websocket_connect(request)
-    await ws.write_message(json.dumps({"command": "hello",
-                                       "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await ws.write_message(
+        json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+    )
     hello = json.loads(await ws.read_message())
     assert hello["command"] == "hello", hello
     await ws.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
@@ -111,13 +125,17 @@ def main() -> int:
         results = asyncio.run(measure(url, tmp / "content" / args.file, args.runs))
         page = urllib.request.urlopen(url + "yrd-decision/7.html", timeout=10).read().decode()
         for i, (seconds, st) in enumerate(results):
-            print(f"run {i + 1:2d}: {seconds * 1000:6.1f} ms to reload message "
-                  f"(build {st['seconds'] * 1000:.1f} ms, {st['pages']} pages rendered)")
+            print(
+                f"run {i + 1:2d}: {seconds * 1000:6.1f} ms to reload message "
+                f"(build {st['seconds'] * 1000:.1f} ms, {st['pages']} pages rendered)"
+            )
         times = [s * 1000 for s, _ in results]
         median = statistics.median(times)
-        print(f"serve: edit of content/{args.file} → reload message: median {median:.1f} ms, "
-              f"min {min(times):.1f}, max {max(times):.1f} over {len(times)} runs "
-              f"(budget {BUDGET_MS} ms: {'ok' if median <= BUDGET_MS else 'OVER'})")
+        print(
+            f"serve: edit of content/{args.file} → reload message: median {median:.1f} ms, "
+            f"min {min(times):.1f}, max {max(times):.1f} over {len(times)} runs "
+            f"(budget {BUDGET_MS} ms: {'ok' if median <= BUDGET_MS else 'OVER'})"
+        )
         print(f"machine during the run: {before} at start, {machine_load()} at end")
         if f"基准{len(results) - 1}" not in page and args.file == "yrd-decision/07.md":
             print("warning: the served page does not show the last edit", file=sys.stderr)

@@ -65,8 +65,11 @@ def main() -> int:
             infos = zf.infolist()
         raw = sum(i.file_size for i in infos)
         pages = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.rglob("*.html")}
-        code_bytes = sum(len(m) for p in out.rglob("*.html")
-                         for m in re.findall(r'<figure class="qr[^"]*">.*?</figure>', p.read_text(encoding="utf-8")))
+        code_bytes = sum(
+            len(m)
+            for p in out.rglob("*.html")
+            for m in re.findall(r'<figure class="qr[^"]*">.*?</figure>', p.read_text(encoding="utf-8"))
+        )
 
     site, _ = load.load_site(ROOT / "site.yaml", ROOT / "content")
     started = time.perf_counter()
@@ -81,20 +84,31 @@ def main() -> int:
             warm.append(time.perf_counter() - started)
     provisions = [p for d in site.documents for p in d.provisions]
 
-    print(f"issue 17 (offline copy, QR codes), {args.runs} runs, {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
+    print(
+        f"issue 17 (offline copy, QR codes), {args.runs} runs, {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}"
+    )
     print(f"machine during the run: {before} at start, {machine_load()} at end")
-    print(f"offline.zip: {zip_size:,} bytes ({zip_size / 1024:.0f} KB), "
-          f"{len(infos)} entries, {raw:,} bytes unzipped")
+    print(f"offline.zip: {zip_size:,} bytes ({zip_size / 1024:.0f} KB), {len(infos)} entries, {raw:,} bytes unzipped")
     print(f"full build, pipeline.build() in-process: without offline copy {median_ms(times[False])}")
     print(f"                                         with offline copy    {median_ms(times[True])}")
-    print(f"  → the offline copy adds {statistics.median(times[True]) * 1000 - statistics.median(times[False]) * 1000:.0f} ms (median difference)")
-    print(f"QR codes: {len(codes)} ({len(provisions)} provision pages + paragraphs of the provisions with several); "
-          f"made by segno without cache {cold * 1000:.0f} ms ({cold / len(codes) * 1000:.1f} ms each); "
-          f"from the cache {median_ms(warm)}")
-    print(f"QR markup in the pages: {code_bytes:,} bytes in all, {code_bytes / len(provisions) / 1024:.1f} KB per provision page on average; "
-          f"largest provision page {max(v for k, v in pages.items() if not k.endswith(('index.html', '404.html')) and '/' in k and not k.startswith(('glossary/', 'topics/'))) / 1024:.1f} KB")
-    print(f"page weight: topics/index.html {pages['topics/index.html'] / 1024:.1f} KB (≤ 30 KB); "
-          + "; ".join(f"{d.slug}/index.html {pages[f'{d.slug}/index.html'] / 1024:.1f} KB (≤ 60 KB)" for d in site.documents))
+    print(
+        f"  → the offline copy adds {statistics.median(times[True]) * 1000 - statistics.median(times[False]) * 1000:.0f} ms (median difference)"
+    )
+    print(
+        f"QR codes: {len(codes)} ({len(provisions)} provision pages + paragraphs of the provisions with several); "
+        f"made by segno without cache {cold * 1000:.0f} ms ({cold / len(codes) * 1000:.1f} ms each); "
+        f"from the cache {median_ms(warm)}"
+    )
+    print(
+        f"QR markup in the pages: {code_bytes:,} bytes in all, {code_bytes / len(provisions) / 1024:.1f} KB per provision page on average; "
+        f"largest provision page {max(v for k, v in pages.items() if not k.endswith(('index.html', '404.html')) and '/' in k and not k.startswith(('glossary/', 'topics/'))) / 1024:.1f} KB"
+    )
+    print(
+        f"page weight: topics/index.html {pages['topics/index.html'] / 1024:.1f} KB (≤ 30 KB); "
+        + "; ".join(
+            f"{d.slug}/index.html {pages[f'{d.slug}/index.html'] / 1024:.1f} KB (≤ 60 KB)" for d in site.documents
+        )
+    )
     return 0
 
 

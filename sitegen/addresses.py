@@ -100,6 +100,7 @@ def provision_stem(kind: str, number: int) -> str:
 
 # --- page paths -------------------------------------------------------------------------
 
+
 def document_page(slug: str) -> str:
     return f"{slug}/index.html"
 
@@ -134,8 +135,9 @@ def in_offline_copy(path: str) -> bool:
     """Whether a file of the built site goes into the offline copy: everything a reader
     uses from disk, not Pagefind (which cannot load from file://), not the server-only
     files, not the zip itself and not the build's own marker files."""
-    return not (path in SERVER_ONLY or path == OFFLINE_ZIP or path.startswith((PAGEFIND_DIR + "/", "."))
-                or "/." in path)
+    return not (
+        path in SERVER_ONLY or path == OFFLINE_ZIP or path.startswith((PAGEFIND_DIR + "/", ".")) or "/." in path
+    )
 
 
 def built_only_in_full(full: bool) -> set[str]:
@@ -280,8 +282,13 @@ def part_name(label: str) -> str:
     return f"第{label}{unit('part')}"
 
 
-def location(prov: Provision, para: Paragraph | None = None, short: bool = False,
-             point: Item | None = None, sub: Item | None = None) -> str:
+def location(
+    prov: Provision,
+    para: Paragraph | None = None,
+    short: bool = False,
+    point: Item | None = None,
+    sub: Item | None = None,
+) -> str:
     """第七条第二款 / 第三部分第（四）项 (short: 第（四）项): where in its document a provision is.
 
     A paragraph is named only where the provision has more than one; then a 项 and a
@@ -301,16 +308,23 @@ def location(prov: Provision, para: Paragraph | None = None, short: bool = False
     return where
 
 
-def citation(doc: Document, prov: Provision | None = None, para: Paragraph | None = None,
-             short: bool = False, point: Item | None = None, sub: Item | None = None) -> str:
+def citation(
+    doc: Document,
+    prov: Provision | None = None,
+    para: Paragraph | None = None,
+    short: bool = False,
+    point: Item | None = None,
+    sub: Item | None = None,
+) -> str:
     """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
     Without a provision: the document, 《…决定》."""
     where = location(prov, para, short, point, sub) if prov is not None else ""
     return (doc.short_title if short else f"《{doc.title}》") + where
 
 
-def chapter_citation(doc: Document, chapter: Chapter, section: ChapterSection | None = None,
-                     short: bool = False) -> str:
+def chapter_citation(
+    doc: Document, chapter: Chapter, section: ChapterSection | None = None, short: bool = False
+) -> str:
     """《…条例》第三章 / 《条例》第三章第二节."""
     where = chapter_name(chapter) + (chapter_section_name(section) if section is not None else "")
     return (doc.short_title if short else f"《{doc.title}》") + where
@@ -328,8 +342,9 @@ def reference_where(prov: Provision | None = None, para: Paragraph | None = None
     return f": {location(prov, para)}" if prov is not None else ""
 
 
-def reference(doc: Document, where: str = REFERENCE_WHERE, accessed: str = REFERENCE_DATE,
-              url: str = REFERENCE_URL) -> str:
+def reference(
+    doc: Document, where: str = REFERENCE_WHERE, accessed: str = REFERENCE_DATE, url: str = REFERENCE_URL
+) -> str:
     """责任者. 题名[: 部分][EB/OL]. (发布或通过日期)[引用日期]. URL
 
     With the default arguments, the template the pages carry (`data-ref`) for the browser
@@ -354,8 +369,11 @@ def is_placeholder(base_url: str) -> bool:
         host = (urlsplit(base_url).hostname or "").rstrip(".")
     except ValueError:  # not a URL at all: no reader can reach it either
         return True
-    return (not host or host.endswith(_PLACEHOLDER_TLDS)
-            or any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS))
+    return (
+        not host
+        or host.endswith(_PLACEHOLDER_TLDS)
+        or any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS)
+    )
 
 
 def printed_codes(site: Site) -> list[str]:
@@ -380,6 +398,7 @@ def url_of(base_url: str, address: str) -> str:
 
 
 # --- everything the site promises -----------------------------------------------------
+
 
 def published(site: Site, full: bool = True) -> list[str]:
     """Every page and `page#anchor` the model says the built site has, sorted.
@@ -442,18 +461,75 @@ def document_anchors(doc: Document) -> list[str]:
 
 
 __all__ = [
-    "HOME", "GLOSSARY", "TOPICS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "GLOSSARY_SCRIPT",
-    "OFFLINE_INDEX", "SEARCH_TERMS", "PAGEFIND_DIR", "STATIC_DIR", "DOWNLOAD_FORMATS", "EDITORIAL_NOTES",
-    "OFFLINE_ZIP", "OFFLINE_README", "SERVER_ONLY",
-    "LEGAL", "POLICY", "STRUCTURES", "ARTICLE_STYLES", "chapter_anchor", "chapter_section_anchor",
-    "book_anchor", "point_anchor", "chapter_page", "display_separator", "point_label", "point_name",
-    "chapter_name", "chapter_section_name", "book_name", "chapter_citation", "chapter_anchors",
-    "provision_anchor", "paragraph_anchor", "part_anchor", "item_anchor", "provision_stem",
-    "document_page", "provision_page", "term_page", "topic_page", "download", "static", "path_of",
-    "in_offline_copy", "built_only_in_full", "topic_map_anchor",
-    "relative", "canonical", "unit", "paragraph_unit", "display_label", "provision_name",
-    "paragraph_name", "provision_name_of", "part_name", "location", "citation", "reference_where", "reference",
-    "REFERENCE_WHERE", "REFERENCE_DATE", "REFERENCE_URL", "is_placeholder", "printed_codes", "url_of",
-    "published", "provision_anchors", "document_anchors",
+    "HOME",
+    "GLOSSARY",
+    "TOPICS",
+    "SEARCH",
+    "NOT_FOUND",
+    "SITEMAP",
+    "ROBOTS",
+    "GLOSSARY_SCRIPT",
+    "OFFLINE_INDEX",
+    "SEARCH_TERMS",
+    "PAGEFIND_DIR",
+    "STATIC_DIR",
+    "DOWNLOAD_FORMATS",
+    "EDITORIAL_NOTES",
+    "OFFLINE_ZIP",
+    "OFFLINE_README",
+    "SERVER_ONLY",
+    "LEGAL",
+    "POLICY",
+    "STRUCTURES",
+    "ARTICLE_STYLES",
+    "chapter_anchor",
+    "chapter_section_anchor",
+    "book_anchor",
+    "point_anchor",
+    "chapter_page",
+    "display_separator",
+    "point_label",
+    "point_name",
+    "chapter_name",
+    "chapter_section_name",
+    "book_name",
+    "chapter_citation",
+    "chapter_anchors",
+    "provision_anchor",
+    "paragraph_anchor",
+    "part_anchor",
+    "item_anchor",
+    "provision_stem",
+    "document_page",
+    "provision_page",
+    "term_page",
+    "topic_page",
+    "download",
+    "static",
+    "path_of",
+    "in_offline_copy",
+    "built_only_in_full",
+    "topic_map_anchor",
+    "relative",
+    "canonical",
+    "unit",
+    "paragraph_unit",
+    "display_label",
+    "provision_name",
+    "paragraph_name",
+    "provision_name_of",
+    "part_name",
+    "location",
+    "citation",
+    "reference_where",
+    "reference",
+    "REFERENCE_WHERE",
+    "REFERENCE_DATE",
+    "REFERENCE_URL",
+    "is_placeholder",
+    "printed_codes",
+    "url_of",
+    "published",
+    "provision_anchors",
+    "document_anchors",
 ]
-

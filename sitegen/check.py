@@ -36,8 +36,11 @@ def run(opts: Options, update: bool = False) -> int:
     problems = linkcheck.broken_links(files)
     present = linkcheck.anchors(files) | addresses.built_only_in_full(opts.offline)
     promised = addresses.published(built.site, full=opts.offline)
-    problems += [f"{shown(opts.out)}: published address {a!r} is missing from the built site"
-                 for a in promised if a not in present]
+    problems += [
+        f"{shown(opts.out)}: published address {a!r} is missing from the built site"
+        for a in promised
+        if a not in present
+    ]
     name = shown(opts.manifest) if opts.manifest else ""
     problems += [str(e) for e in manifest.missing(built.manifest, present, name)]
     proved = [d.slug for d in built.site.documents if fidelity.find_source(d, opts.content, ROOT)]
@@ -53,6 +56,8 @@ def run(opts: Options, update: bool = False) -> int:
     if problems:
         print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"check passed: {len(files)} files, {len(present)} addresses, {len(built.manifest)} in the manifest"
-          + (f"; text proved against the source: {', '.join(proved)}" if proved else ""))
+    print(
+        f"check passed: {len(files)} files, {len(present)} addresses, {len(built.manifest)} in the manifest"
+        + (f"; text proved against the source: {', '.join(proved)}" if proved else "")
+    )
     return 0

@@ -39,8 +39,10 @@ def shown(path: Path | str, root: Path | None = None) -> str:
     linked folder is shown by the path it was reached by, and a link that loops never raises.
     """
     path, base = Path(path), root or Path.cwd()
-    for p, b in ((os.path.abspath(path), os.path.abspath(base)),
-                 (os.path.join(os.path.realpath(path.parent), path.name), os.path.realpath(base))):
+    for p, b in (
+        (os.path.abspath(path), os.path.abspath(base)),
+        (os.path.join(os.path.realpath(path.parent), path.name), os.path.realpath(base)),
+    ):
         try:
             return Path(p).relative_to(b).as_posix()
         except ValueError:
@@ -61,7 +63,7 @@ def quote(value: object) -> str:
 
 
 def _bounded(message: str) -> str:
-    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
 class Problems:

@@ -58,7 +58,7 @@ def find_source(doc: Document, content: Path, repo: Path) -> Path | None:
     if not doc.source_file:
         return None
     for base in (content, repo, Path(doc.source.path).parent):
-        path = (base / doc.source_file)
+        path = base / doc.source_file
         if path.is_file():
             return path
     return None
@@ -138,10 +138,9 @@ def compare(doc: Document, raw: str) -> list[Problem]:
     cut = src.find(title)
     problems: list[Problem] = []
     if cut == -1:
-        problems.append(Problem(doc.source_lines[0] if doc.source_lines else 1,
-                                "the title is not in the source"))
+        problems.append(Problem(doc.source_lines[0] if doc.source_lines else 1, "the title is not in the source"))
     else:
-        src, where = src[:cut] + src[cut + len(title):], where[:cut] + where[cut + len(title):]
+        src, where = src[:cut] + src[cut + len(title) :], where[:cut] + where[cut + len(title) :]
     text = content_text(doc)
     moved = [(a, b) for a, b in doc.source_moved]
 
@@ -159,15 +158,18 @@ def compare(doc: Document, raw: str) -> list[Problem]:
         gone, added = src[i1:i2], text[j1:j2]
         if tag == "delete" and is_moved(i1, i2) and any(gone in piece for piece in inserted):
             continue  # a recorded move: the text stands elsewhere in the content
-        if tag == "insert" and any(is_moved(m1, m2) and src[m1:m2] == added
-                                   for t, m1, m2, _, _ in ops if t == "delete"):
+        if tag == "insert" and any(
+            is_moved(m1, m2) and src[m1:m2] == added for t, m1, m2, _, _ in ops if t == "delete"
+        ):
             continue  # …and here is where it stands
         if tag == "insert":
             problems.append(Problem(line_at(i1), f"the content adds {_show(added)}, which is not in the source here"))
         elif tag == "delete":
             problems.append(Problem(line_at(i1), f"the source's {_show(gone)} is missing from the content"))
         else:
-            problems.append(Problem(line_at(i1), f"the source reads {_show(gone)} where the content reads {_show(added)}"))
+            problems.append(
+                Problem(line_at(i1), f"the source reads {_show(gone)} where the content reads {_show(added)}")
+            )
     return problems
 
 

@@ -18,9 +18,7 @@ class Matcher:
         for form, slug in forms:
             if form:
                 by_first.setdefault(form[0], []).append((form, slug))
-        self._by_first = {
-            ch: sorted(entries, key=lambda e: -len(e[0])) for ch, entries in by_first.items()
-        }
+        self._by_first = {ch: sorted(entries, key=lambda e: -len(e[0])) for ch, entries in by_first.items()}
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, slug) of each occurrence in `text`, left to right."""

@@ -53,8 +53,23 @@ MEETING = re.compile(rf"^(.+?)第{NUM}次会议")
 HEADING = re.compile(r"^(#{1,6})[ \t]+")
 ENDS = "。！？；：…”’」』）)"  # a line ending in one of these ends a sentence (or a lead-in, or an item)
 POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施")
-DOC_TYPES = ("条例", "规定", "办法", "决定", "决议", "细则", "规则", "法", "方案", "意见", "通知",
-             "规划", "计划", "纲要", "措施")
+DOC_TYPES = (
+    "条例",
+    "规定",
+    "办法",
+    "决定",
+    "决议",
+    "细则",
+    "规则",
+    "法",
+    "方案",
+    "意见",
+    "通知",
+    "规划",
+    "计划",
+    "纲要",
+    "措施",
+)
 REPEAT = 40  # characters of text repeated from another provision that are worth a note
 
 
@@ -73,6 +88,7 @@ def cn_value(text: str) -> int:
 
 
 # --- what the import finds ------------------------------------------------------------
+
 
 @dataclass
 class Flag:
@@ -155,10 +171,11 @@ class ImportError_(Exception):
 
 # --- lines ----------------------------------------------------------------------------
 
+
 def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
     """Source lines → logical lines: headings marked, page numbers and running heads out, wraps joined."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw = raw[first - 1:last]
+    raw = raw[first - 1 : last]
     counts: dict[str, int] = {}
     for line in raw:
         s = line.strip()
@@ -174,16 +191,18 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
             continue
         m = HEADING.match(s)
         level = len(m.group(1)) if m else 0
-        s = s[m.end():].strip() if m else s
+        s = s[m.end() :].strip() if m else s
         if PAGE_NUMBER.match(s):
             parsed.omitted.append((n, n))
-            parsed.flag(n, f"line {s!r} looks like a page number: left out",
-                        f"来源第{n}行“{s}”疑为页码，未收入正文。")
+            parsed.flag(n, f"line {s!r} looks like a page number: left out", f"来源第{n}行“{s}”疑为页码，未收入正文。")
             continue
         if counts.get(line.strip(), 0) >= 3 and len(s) <= 30 and not _starts_unit(s) and not level:
             parsed.omitted.append((n, n))
-            parsed.flag(n, f"line {s!r} occurs {counts[line.strip()]} times, probably a running head: left out",
-                        f"来源第{n}行“{s}”重复出现，疑为页眉，未收入正文。")
+            parsed.flag(
+                n,
+                f"line {s!r} occurs {counts[line.strip()]} times, probably a running head: left out",
+                f"来源第{n}行“{s}”重复出现，疑为页眉，未收入正文。",
+            )
             continue
         physical.append(Line(n, s, level, blank))
         blank = False
@@ -200,20 +219,27 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
 
 
 def _starts_unit(s: str) -> bool:
-    return bool(ARTICLE.match(s) or CHAPTER.match(s) or SECTION.match(s) or BOOK.match(s)
-                or ORDINAL.match(s) or POINT.match(s) or SUB.match(s) or TOC.match(s))
+    return bool(
+        ARTICLE.match(s)
+        or CHAPTER.match(s)
+        or SECTION.match(s)
+        or BOOK.match(s)
+        or ORDINAL.match(s)
+        or POINT.match(s)
+        or SUB.match(s)
+        or TOC.match(s)
+    )
 
 
 def _continues(prev: Line, line: Line) -> bool:
     """Does `line` continue `prev` (a hard wrap), rather than start something new?"""
     if _starts_unit(line.text) or line.level or DATE_LINE.match(line.text) or DATE_LINE.match(prev.text):
         return False
-    if prev.text.endswith(tuple(ENDS)):
-        return False
-    return True
+    return not prev.text.endswith(tuple(ENDS))
 
 
 # --- structure ------------------------------------------------------------------------
+
 
 def parse(text: str, first: int = 1, last: int | None = None) -> Parsed:
     parsed = Parsed()
@@ -229,14 +255,20 @@ def parse(text: str, first: int = 1, last: int | None = None) -> Parsed:
     parsed.title = full_width(lines[title_at].text)
     parsed.doc_type = next((t for t in DOC_TYPES if parsed.title.endswith(t)), "")
     if not parsed.doc_type:
-        parsed.flag(lines[title_at].number, "the title does not end in a known document type: doc_type left for you",
-                    "文件类型无法从标题判断，请填写 doc_type。")
-    body = lines[title_at + 1:]
+        parsed.flag(
+            lines[title_at].number,
+            "the title does not end in a known document type: doc_type left for you",
+            "文件类型无法从标题判断，请填写 doc_type。",
+        )
+    body = lines[title_at + 1 :]
     if title_at:
         name = "announcement" if any("公告" in ln.text for ln in lines[:title_at]) else "front"
         parsed.sections[name] = lines[:title_at]
-        parsed.flag(lines[0].number, f"text before the title: kept as the section {{#{name}}}",
-                    f"来源中标题之前的文字（第{lines[0].number}行起）作为“{name}”部分保留在文首。")
+        parsed.flag(
+            lines[0].number,
+            f"text before the title: kept as the section {{#{name}}}",
+            f"来源中标题之前的文字（第{lines[0].number}行起）作为“{name}”部分保留在文首。",
+        )
     legal_numbering = any(ARTICLE.match(ln.text) for ln in body)
     policy = parsed.doc_type.endswith(POLICY_TYPES) and not legal_numbering
     parsed.structure = addresses.POLICY if policy else addresses.LEGAL
@@ -265,29 +297,41 @@ def _drop_toc(body: list[Line], parsed: Parsed) -> list[Line]:
         t = "".join(body[end].text.split())
         if entries and t == entries[0]:
             break
-        if not (CHAPTER.match(body[end].text) or SECTION.match(body[end].text) or BOOK.match(body[end].text)
-                or len(t) <= 12):
+        if not (
+            CHAPTER.match(body[end].text) or SECTION.match(body[end].text) or BOOK.match(body[end].text) or len(t) <= 12
+        ):
             break
         entries.append(t)
         end += 1
     a, b = body[start].number, body[end - 1].last
     parsed.omitted.append((a, b))
-    parsed.flag(a, f"the source's 目录 (lines {a}-{b}): left out, the site makes its own table of contents",
-                f"来源第{a}—{b}行为原文目录，本版未收入，网站自动生成目录。")
+    parsed.flag(
+        a,
+        f"the source's 目录 (lines {a}-{b}): left out, the site makes its own table of contents",
+        f"来源第{a}—{b}行为原文目录，本版未收入，网站自动生成目录。",
+    )
     return body[:start] + body[end:]
 
 
 def _join_across(prev_text: str, line: Line, parsed: Parsed, unit: Unit | None) -> None:
     """A blank line inside a sentence: taken as a page or column break, joined, and flagged."""
     left, right = full_width(prev_text[-4:]), full_width(line.text[:4])
-    parsed.flag(line.number, f"blank line inside a sentence ({left}|{right}): taken as a page or column "
-                             "break and joined; check that no text is missing",
-                f"来源第{line.number}行之前的空行出现在句中（“{left}|{right}”），判断为分页或分栏，已接排。", unit)
+    parsed.flag(
+        line.number,
+        f"blank line inside a sentence ({left}|{right}): taken as a page or column "
+        "break and joined; check that no text is missing",
+        f"来源第{line.number}行之前的空行出现在句中（“{left}|{right}”），判断为分页或分栏，已接排。",
+        unit,
+    )
     if prev_text and line.text and prev_text[-1] == line.text[0] and not prev_text[-1].isascii():
         ch = line.text[0]
-        parsed.flag(line.number, f"the character {ch!r} is doubled across the break ({ch}|{ch}): kept; if the "
-                                 "page break doubled it, delete one and record it under source.dropped",
-                    f"来源第{line.number}行“{ch}”字在分页处重复（“{ch}|{ch}”），暂予保留，请核对。", unit)
+        parsed.flag(
+            line.number,
+            f"the character {ch!r} is doubled across the break ({ch}|{ch}): kept; if the "
+            "page break doubled it, delete one and record it under source.dropped",
+            f"来源第{line.number}行“{ch}”字在分页处重复（“{ch}|{ch}”），暂予保留，请核对。",
+            unit,
+        )
 
 
 def _open(text: str) -> bool:
@@ -298,20 +342,24 @@ def _interleaved(lines: list[Line], i: int, unit: Unit, parsed: Parsed) -> int:
     """A heading inside an unfinished sentence of a provision: a block from elsewhere (an
     interleaved 公告) up to its date line. Moved to the front text; returns the next index."""
     end = i
-    while end < len(lines) and not DATE_LINE.match(lines[end].text) and not _starts_unit(lines[end].text[:6]) \
-            or end == i:
+    while (
+        end < len(lines) and not DATE_LINE.match(lines[end].text) and not _starts_unit(lines[end].text[:6]) or end == i
+    ):
         end += 1
     if end >= len(lines) or not DATE_LINE.match(lines[end].text):
         return i  # no date line to end it: not taken as interleaved
-    block = lines[i:end + 1]
+    block = lines[i : end + 1]
     name = "announcement" if "公告" in block[0].text else "interleaved"
     parsed.sections.setdefault(name, []).extend(block)
     a, b = block[0].number, block[-1].last
     parsed.moved.append((a, b))
-    parsed.flag(a, f"lines {a}-{b} ({block[0].text[:20]}…) interrupt {_name(unit)} mid-sentence: moved to "
-                   f"the front text as {{#{name}}}",
-                f"来源第{a}—{b}行（{block[0].text[:20]}……）插在{_name(unit)}的句子中间，本版已移至文首，原句接排。",
-                unit)
+    parsed.flag(
+        a,
+        f"lines {a}-{b} ({block[0].text[:20]}…) interrupt {_name(unit)} mid-sentence: moved to "
+        f"the front text as {{#{name}}}",
+        f"来源第{a}—{b}行（{block[0].text[:20]}……）插在{_name(unit)}的句子中间，本版已移至文首，原句接排。",
+        unit,
+    )
     return end + 1
 
 
@@ -357,8 +405,15 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
             n = cn_value(m_ch.group(1))
             _sequence(parsed, line, "章", n, expected, "chapter")
             expected["section"] = 1
-            chapter = {"number": n, "title": full_width(m_ch.group(2)), "sections": [], "first": None,
-                       "last": None, "line": line.number, "book": book["number"] if book else None}
+            chapter = {
+                "number": n,
+                "title": full_width(m_ch.group(2)),
+                "sections": [],
+                "first": None,
+                "last": None,
+                "line": line.number,
+                "book": book["number"] if book else None,
+            }
             parsed.chapters.append(chapter)
             section = None
             if book is not None:
@@ -367,19 +422,31 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
         elif m_se:
             n = cn_value(m_se.group(1))
             if chapter is None:
-                parsed.flag(line.number, f"a 节 outside a 章: {t!r} comes before any chapter heading",
-                            f"来源第{line.number}行的节标题不在任何章内，请核对。")
+                parsed.flag(
+                    line.number,
+                    f"a 节 outside a 章: {t!r} comes before any chapter heading",
+                    f"来源第{line.number}行的节标题不在任何章内，请核对。",
+                )
             else:
                 _sequence(parsed, line, "节", n, expected, "section")
-                section = {"number": n, "title": full_width(m_se.group(2)), "first": None, "last": None,
-                           "line": line.number}
+                section = {
+                    "number": n,
+                    "title": full_width(m_se.group(2)),
+                    "first": None,
+                    "last": None,
+                    "line": line.number,
+                }
                 chapter["sections"].append(section)
         elif m_art:
             n = cn_value(m_art.group(1))
             if n != expected["article"]:
-                parsed.flag(line.number, f"number out of sequence: {addresses.provision_name_of('article', n)} "
-                                         f"where {addresses.provision_name_of('article', expected['article'])} "
-                                         "was expected", f"来源第{line.number}行条文序号不连续，请核对。")
+                parsed.flag(
+                    line.number,
+                    f"number out of sequence: {addresses.provision_name_of('article', n)} "
+                    f"where {addresses.provision_name_of('article', expected['article'])} "
+                    "was expected",
+                    f"来源第{line.number}行条文序号不连续，请核对。",
+                )
             expected["article"] = n + 1
             unit = Unit("article", n, line.number)
             parsed.units.append(unit)
@@ -387,7 +454,7 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
                 if holder is not None:
                     holder["first"] = holder["first"] or n
                     holder["last"] = n
-            rest = t[m_art.end():].strip()
+            rest = t[m_art.end() :].strip()
             if rest:
                 unit.paras.append(Para(line.number, full_width(rest)))
         elif unit is None:
@@ -396,8 +463,9 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
                 preamble[-1] = Line(preamble[-1].number, preamble[-1].text + line.text, 0, False, line.last)
             else:
                 preamble.append(line)
-        elif line.level and unit.paras and _open(unit.paras[-1].text) and \
-                (j := _interleaved(body, i, unit, parsed)) != i:
+        elif (
+            line.level and unit.paras and _open(unit.paras[-1].text) and (j := _interleaved(body, i, unit, parsed)) != i
+        ):
             i = j
             continue
         elif (m := POINT.match(t)) and numbered or (m := POINT.match(t)) and unit is not None:
@@ -406,14 +474,21 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
             item = unit.paras[-1].points[-1]
             n = int(m.group(1))
             if n != len(item.subs) + 1:
-                parsed.flag(line.number, f"number out of sequence: 目 {n}. where {len(item.subs) + 1}. was expected",
-                            f"来源第{line.number}行目的序号不连续，请核对。", unit)
-            item.subs.append(Point(n, line.number, full_width(t[m.end():])))
+                parsed.flag(
+                    line.number,
+                    f"number out of sequence: 目 {n}. where {len(item.subs) + 1}. was expected",
+                    f"来源第{line.number}行目的序号不连续，请核对。",
+                    unit,
+                )
+            item.subs.append(Point(n, line.number, full_width(t[m.end() :])))
         else:
             if line.level:
-                parsed.flag(line.number, f"a heading inside {_name(unit)}: {t[:20]!r} kept as text; move it if it "
-                                         "does not belong here", f"来源第{line.number}行的标题出现在条文中，暂作正文保留，请核对。",
-                            unit)
+                parsed.flag(
+                    line.number,
+                    f"a heading inside {_name(unit)}: {t[:20]!r} kept as text; move it if it does not belong here",
+                    f"来源第{line.number}行的标题出现在条文中，暂作正文保留，请核对。",
+                    unit,
+                )
             _add_text(unit, line, parsed)
         i += 1
     parsed.sections["preamble"] = preamble
@@ -424,28 +499,41 @@ def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
 
 def _add_point(unit: Unit, line: Line, m: re.Match, parsed: Parsed) -> None:
     n = cn_value(m.group(1))
-    text = full_width(line.text[m.end():])
+    text = full_width(line.text[m.end() :])
     para = unit.paras[-1] if unit.paras else None
     if para is None:
-        parsed.flag(line.number, f"a 项 outside a 款: （{m.group(1)}） opens {_name(unit)}; kept as a 款 of its own",
-                    f"来源第{line.number}行的项前没有款的引语，暂作一款保留，请核对。", unit)
+        parsed.flag(
+            line.number,
+            f"a 项 outside a 款: （{m.group(1)}） opens {_name(unit)}; kept as a 款 of its own",
+            f"来源第{line.number}行的项前没有款的引语，暂作一款保留，请核对。",
+            unit,
+        )
         unit.paras.append(Para(line.number, full_width(line.text)))
         return
     if n != len(para.points) + 1:
-        parsed.flag(line.number, f"number out of sequence: （{m.group(1)}） where "
-                                 f"（{cn_number(len(para.points) + 1)}） was expected",
-                    f"来源第{line.number}行项的序号不连续，请核对。", unit)
+        parsed.flag(
+            line.number,
+            f"number out of sequence: （{m.group(1)}） where （{cn_number(len(para.points) + 1)}） was expected",
+            f"来源第{line.number}行项的序号不连续，请核对。",
+            unit,
+        )
     if not para.points and not para.text.endswith(("：", ":")):
-        parsed.flag(line.number, f"（{m.group(1)}） follows a 款 that does not end with '：': taken as its 项; check",
-                    f"来源第{line.number}行的项所属的款不以冒号结尾，请核对分款。", unit)
+        parsed.flag(
+            line.number,
+            f"（{m.group(1)}） follows a 款 that does not end with '：': taken as its 项; check",
+            f"来源第{line.number}行的项所属的款不以冒号结尾，请核对分款。",
+            unit,
+        )
     para.points.append(Point(n, line.number, text))
 
 
 def _sequence(parsed: Parsed, line: Line, what: str, n: int, expected: dict, key: str) -> None:
     if n != expected[key]:
-        parsed.flag(line.number, f"number out of sequence: 第{cn_number(n)}{what} where "
-                                 f"第{cn_number(expected[key])}{what} was expected",
-                    f"来源第{line.number}行{what}的序号不连续，请核对。")
+        parsed.flag(
+            line.number,
+            f"number out of sequence: 第{cn_number(n)}{what} where 第{cn_number(expected[key])}{what} was expected",
+            f"来源第{line.number}行{what}的序号不连续，请核对。",
+        )
     expected[key] = n + 1
 
 
@@ -460,36 +548,51 @@ def _parse_policy(body: list[Line], parsed: Parsed) -> None:
         if m_part and not m_item:
             n = cn_value(m_part.group(1))
             if parsed.parts and n != parsed.parts[-1].number + 1:
-                parsed.flag(line.number, f"number out of sequence: part {m_part.group(1)}、 after "
-                                         f"{cn_number(parsed.parts[-1].number)}、",
-                            f"来源第{line.number}行部分序号不连续，请核对。")
-            heading = full_width(t[m_part.end():])
+                parsed.flag(
+                    line.number,
+                    f"number out of sequence: part {m_part.group(1)}、 after {cn_number(parsed.parts[-1].number)}、",
+                    f"来源第{line.number}行部分序号不连续，请核对。",
+                )
+            heading = full_width(t[m_part.end() :])
             part = Unit("part", n, line.number, heading=heading)
             parsed.parts.append(part)
             unit = None
             if "。" in heading[:-1]:
-                parsed.flag(line.number, f"part {m_part.group(1)}、 runs on after a full stop: taken whole as its heading",
-                            f"来源第{line.number}行部分标题中含句号，暂整体作为标题，请核对。")
+                parsed.flag(
+                    line.number,
+                    f"part {m_part.group(1)}、 runs on after a full stop: taken whole as its heading",
+                    f"来源第{line.number}行部分标题中含句号，暂整体作为标题，请核对。",
+                )
         elif m_item:
             n = cn_value(m_item.group(1))
             if expected_item is not None and n != expected_item:
-                parsed.flag(line.number, f"number out of sequence: （{m_item.group(1)}） where "
-                                         f"（{cn_number(expected_item)}） was expected",
-                            f"来源第{line.number}行项的序号不连续，请核对。")
+                parsed.flag(
+                    line.number,
+                    f"number out of sequence: （{m_item.group(1)}） where （{cn_number(expected_item)}） was expected",
+                    f"来源第{line.number}行项的序号不连续，请核对。",
+                )
             expected_item = n + 1
             unit = Unit("item", n, line.number, part=part.number if part else None)
             if part is None:
-                parsed.flag(line.number, f"item （{m_item.group(1)}） comes before any part",
-                            f"来源第{line.number}行的项不在任何部分之内，请核对。", unit)
-            unit.paras.append(Para(line.number, full_width(t[m_item.end():])))
+                parsed.flag(
+                    line.number,
+                    f"item （{m_item.group(1)}） comes before any part",
+                    f"来源第{line.number}行的项不在任何部分之内，请核对。",
+                    unit,
+                )
+            unit.paras.append(Para(line.number, full_width(t[m_item.end() :])))
             parsed.units.append(unit)
         elif (m := SUB.match(t)) and unit is not None and unit.paras:
             para = unit.paras[-1]
             n = int(m.group(1))
             if n != len(para.points) + 1:
-                parsed.flag(line.number, f"number out of sequence: {n}. where {len(para.points) + 1}. was expected",
-                            f"来源第{line.number}行序号不连续，请核对。", unit)
-            para.points.append(Point(n, line.number, full_width(t[m.end():])))
+                parsed.flag(
+                    line.number,
+                    f"number out of sequence: {n}. where {len(para.points) + 1}. was expected",
+                    f"来源第{line.number}行序号不连续，请核对。",
+                    unit,
+                )
+            para.points.append(Point(n, line.number, full_width(t[m.end() :])))
         elif unit is not None:
             _add_text(unit, line, parsed)
         elif part is not None:  # a part's own text, before (or without) items
@@ -508,8 +611,12 @@ def _parse_policy(body: list[Line], parsed: Parsed) -> None:
     parsed.sections[name] = preamble
     for u in parsed.units:
         if u.kind == "part" and any(x.kind == "item" and x.part == u.number for x in parsed.units):
-            parsed.flag(u.line, f"part {cn_number(u.number)}、 has text of its own besides its items: "
-                                "kept in part-N.md, shown after its items", f"第{cn_number(u.number)}部分除各项外另有文字，请核对位置。")
+            parsed.flag(
+                u.line,
+                f"part {cn_number(u.number)}、 has text of its own besides its items: "
+                "kept in part-N.md, shown after its items",
+                f"第{cn_number(u.number)}部分除各项外另有文字，请核对位置。",
+            )
 
 
 def _front_facts(parsed: Parsed) -> None:
@@ -523,8 +630,12 @@ def _front_facts(parsed: Parsed) -> None:
             who = MEETING.match(m.group(4))
             if who:
                 parsed.issuer = re.sub(rf"第{NUM}届", "", who.group(1))
-                parsed.flag(line.number, f"issuer read as {parsed.issuer!r} and {parsed.date_field} as "
-                                         f"{parsed.date} from the 题注: check them", f"发布机关和日期取自来源第{line.number}行的题注。")
+                parsed.flag(
+                    line.number,
+                    f"issuer read as {parsed.issuer!r} and {parsed.date_field} as "
+                    f"{parsed.date} from the 题注: check them",
+                    f"发布机关和日期取自来源第{line.number}行的题注。",
+                )
             return
         m = DATE_LINE.match(line.text)
         if m and parsed.structure == addresses.POLICY:
@@ -545,17 +656,21 @@ def _repeats(parsed: Parsed) -> None:
         text = "".join(p.text + "".join(x.text for x in p.points) for p in unit.paras)
         hit = None
         for k in range(0, max(0, len(text) - REPEAT + 1)):
-            window = text[k:k + REPEAT]
+            window = text[k : k + REPEAT]
             other = seen.get(window)
             if other is not None and other is not unit:
                 hit = other
                 break
         if hit is not None:
-            parsed.flag(unit.line, f"{_name(unit)} repeats text of {_name(hit)} ({text[k:k + 12]}…): "
-                                   "kept; a suspected error of the source",
-                        f"{_name(unit)}有一段文字与{_name(hit)}重复（“{text[k:k + 12]}……”），疑为来源错误，依来源保留。", unit)
+            parsed.flag(
+                unit.line,
+                f"{_name(unit)} repeats text of {_name(hit)} ({text[k : k + 12]}…): "
+                "kept; a suspected error of the source",
+                f"{_name(unit)}有一段文字与{_name(hit)}重复（“{text[k : k + 12]}……”），疑为来源错误，依来源保留。",
+                unit,
+            )
         for k in range(0, max(0, len(text) - REPEAT + 1)):
-            seen.setdefault(text[k:k + REPEAT], unit)
+            seen.setdefault(text[k : k + REPEAT], unit)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -588,8 +703,12 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None) ->
         src["moved"] = [f"{a}-{b}" for a, b in parsed.moved]
     if parsed.omitted:
         src["omitted"] = [f"{a}-{b}" if a != b else a for a, b in parsed.omitted]
-    front: dict = {"title": parsed.title, "short_title": _short_title(parsed), "doc_type": parsed.doc_type or "（待填写）",
-                   "structure": parsed.structure}
+    front: dict = {
+        "title": parsed.title,
+        "short_title": _short_title(parsed),
+        "doc_type": parsed.doc_type or "（待填写）",
+        "structure": parsed.structure,
+    }
     if parsed.structure == addresses.LEGAL:
         front["numbering"] = parsed.numbering
     front["issuer"] = [parsed.issuer or "（待填写）"]
@@ -597,15 +716,20 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None) ->
     front["status"] = "（待填写）"
     front["source"] = src
     if parsed.books:
-        front["books"] = [{"number": b["number"], "title": b["title"],
-                           "chapters": f"{b['first']}-{b['last']}"} for b in parsed.books if b["first"]]
+        front["books"] = [
+            {"number": b["number"], "title": b["title"], "chapters": f"{b['first']}-{b['last']}"}
+            for b in parsed.books
+            if b["first"]
+        ]
     if parsed.chapters:
         chapters = []
         for c in parsed.chapters:
             entry: dict = {"number": c["number"], "title": c["title"]}
             if c["sections"]:
-                entry["sections"] = [{"number": s["number"], "title": s["title"],
-                                      "articles": f"{s['first']}-{s['last']}"} for s in c["sections"]]
+                entry["sections"] = [
+                    {"number": s["number"], "title": s["title"], "articles": f"{s['first']}-{s['last']}"}
+                    for s in c["sections"]
+                ]
             else:
                 entry["articles"] = f"{c['first']}-{c['last']}"
             chapters.append(entry)
@@ -618,11 +742,14 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None) ->
         for i, p in enumerate(parsed.parts):
             nxt = parsed.parts[i + 1].number if i + 1 < len(parsed.parts) else None
             mine = [n for n in missing if _part_of(parsed, n) == p.number]
-            front["parts"].append({"number": p.number, "label": cn_number(p.number), "heading": p.heading or None,
-                                   "missing_items": mine})
+            front["parts"].append(
+                {"number": p.number, "label": cn_number(p.number), "heading": p.heading or None, "missing_items": mine}
+            )
             del nxt
-    notes = ["来源中的硬换行已接排。",
-             "来源中的半角逗号、括号、冒号和分号在中文正文中已统一为全角标点，拉丁字母和数字之间的不变。"]
+    notes = [
+        "来源中的硬换行已接排。",
+        "来源中的半角逗号、括号、冒号和分号在中文正文中已统一为全角标点，拉丁字母和数字之间的不变。",
+    ]
     notes += [f.note for f in parsed.flags]
     front["editorial_notes"] = notes
     body = []
@@ -646,13 +773,15 @@ def _part_of(parsed: Parsed, item: int) -> int | None:
 
 
 def provision_file(parsed: Parsed, unit: Unit) -> str:
-    front: dict = {"number": unit.number,
-                   "label": f"（{cn_number(unit.number)}）" if unit.kind == "item" else cn_number(unit.number)}
+    front: dict = {
+        "number": unit.number,
+        "label": f"（{cn_number(unit.number)}）" if unit.kind == "item" else cn_number(unit.number),
+    }
     if unit.kind == "item":
         front["part"] = unit.part
         first = unit.paras[0].text if unit.paras else ""
         end = first.find("。")
-        front["title"] = first[:end + 1] if 0 <= end < 120 else first[:60]
+        front["title"] = first[: end + 1] if 0 <= end < 120 else first[:60]
     elif unit.kind == "part":
         part = next(p for p in parsed.parts if p.number == unit.number)
         front["title"] = part.heading or "（待填写）"
@@ -685,16 +814,20 @@ def files(parsed: Parsed, source: str, lines: tuple[int, int] | None) -> dict[st
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def run(source: Path, slug: str, content: Path, force: bool = False, lines: str | None = None,
-        out=None, err=None) -> int:
+def run(
+    source: Path, slug: str, content: Path, force: bool = False, lines: str | None = None, out=None, err=None
+) -> int:
     """The import; 0 when it wrote the files, 1 when the source cannot be read as a document, 2 on usage errors."""
     from .errors import shown
 
     out, err = out or sys.stdout, err or sys.stderr
 
     if not SLUG.match(slug):
-        print(f"import: --slug {slug!r} must be ASCII: a-z, 0-9 and '-' (it becomes the document's folder "
-              "and its address)", file=err)
+        print(
+            f"import: --slug {slug!r} must be ASCII: a-z, 0-9 and '-' (it becomes the document's folder "
+            "and its address)",
+            file=err,
+        )
         return 2
     span = None
     if lines:
@@ -738,12 +871,18 @@ def run(source: Path, slug: str, content: Path, force: bool = False, lines: str 
     for fname, body in written.items():
         (folder / fname).write_text(body, encoding="utf-8")
     kinds = {"article": "条", "item": "项", "part": "部分"}
-    counts = "、".join(f"{sum(1 for u in parsed.units if u.kind == k)} {kinds[k]}" for k in kinds
-                      if any(u.kind == k for u in parsed.units))
-    print(f"imported {parsed.title} ({parsed.structure}: {counts}"
-          + (f", {len(parsed.chapters)} 章" if parsed.chapters else "")
-          + f") into {shown(folder)}/ with {len(parsed.flags)} place(s) to check; "
-            f"list {slug!r} under 'documents:' in site.yaml and run python build.py", file=out)
+    counts = "、".join(
+        f"{sum(1 for u in parsed.units if u.kind == k)} {kinds[k]}"
+        for k in kinds
+        if any(u.kind == k for u in parsed.units)
+    )
+    print(
+        f"imported {parsed.title} ({parsed.structure}: {counts}"
+        + (f", {len(parsed.chapters)} 章" if parsed.chapters else "")
+        + f") into {shown(folder)}/ with {len(parsed.flags)} place(s) to check; "
+        f"list {slug!r} under 'documents:' in site.yaml and run python build.py",
+        file=out,
+    )
     return 0
 
 

@@ -60,8 +60,7 @@ def link_site(site: Site, problems: Problems) -> Links:
         for rel in prov.related:
             target = provisions.get(rel.target)
             if target is None:
-                problems.error(rel.source.path, rel.source.line,
-                               f"related target {rel.target!r} does not exist")
+                problems.error(rel.source.path, rel.source.line, f"related target {rel.target!r} does not exist")
             elif target is prov:
                 problems.error(rel.source.path, rel.source.line, "a provision cannot be related to itself")
             else:
@@ -89,16 +88,15 @@ def link_site(site: Site, problems: Problems) -> Links:
                 _collect(matcher, block.text, doc, None, section.anchor, where, occurrences)
         for part in doc.parts:
             if part.heading:
-                _collect(matcher, part.heading, doc, None, part.anchor,
-                         f"{part.name}标题", occurrences)
+                _collect(matcher, part.heading, doc, None, part.anchor, f"{part.name}标题", occurrences)
         for prov in doc.provisions:
             for para in prov.paragraphs:
-                _collect(matcher, para.full_text, doc, prov, para.anchor,
-                         citation(doc, prov, para, short=True), occurrences)
+                _collect(
+                    matcher, para.full_text, doc, prov, para.anchor, citation(doc, prov, para, short=True), occurrences
+                )
     for term in site.terms:
         if not occurrences[term.slug]:
-            problems.warn(term.source.path, term.source.line,
-                          f"term {term.term!r} occurs nowhere in the documents")
+            problems.warn(term.source.path, term.source.line, f"term {term.term!r} occurs nowhere in the documents")
 
     freeze = MappingProxyType
     return Links(
@@ -132,12 +130,28 @@ def pinyin_key(pinyin: str) -> tuple[tuple[str, int], ...]:
     return tuple(key)
 
 
-def _collect(matcher: Matcher, text: str, doc: Document, prov: Provision | None, anchor: str,
-             where: str, out: dict[str, list[Occurrence]]) -> None:
+def _collect(
+    matcher: Matcher,
+    text: str,
+    doc: Document,
+    prov: Provision | None,
+    anchor: str,
+    where: str,
+    out: dict[str, list[Occurrence]],
+) -> None:
     for start, end, slug in matcher.find(text):
-        out[slug].append(Occurrence(
-            slug, prov, doc, anchor, where,
-            text[max(0, start - CONTEXT):start], text[start:end], text[end:end + CONTEXT]))
+        out[slug].append(
+            Occurrence(
+                slug,
+                prov,
+                doc,
+                anchor,
+                where,
+                text[max(0, start - CONTEXT) : start],
+                text[start:end],
+                text[end : end + CONTEXT],
+            )
+        )
 
 
 __all__ = ["Links", "Occurrence", "Backlink", "Relation", "link_site", "glossary_order"]

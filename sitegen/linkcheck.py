@@ -24,8 +24,11 @@ class _Scan(HTMLParser):
         for key in ("href", "src"):
             value = a.get(key)
             # <base> (the 404 page's) sets where links resolve from; it is not a link itself.
-            if value is not None and not (tag == "link" and a.get("rel") == "canonical") \
-                    and tag not in ("meta", "base"):
+            if (
+                value is not None
+                and not (tag == "link" and a.get("rel") == "canonical")
+                and tag not in ("meta", "base")
+            ):
                 self.links.append((value, self.getpos()[0]))
 
 

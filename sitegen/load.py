@@ -20,8 +20,19 @@ import yaml
 from . import addresses, markup, structure
 from .errors import Problems, quote, shown
 from .model import (
-    Block, Document, Note, Part, Provision, Relation, Section, Site,
-    SiteConfig, Source, Term, Topic, cn_number,
+    Block,
+    Document,
+    Note,
+    Part,
+    Provision,
+    Relation,
+    Section,
+    Site,
+    SiteConfig,
+    Source,
+    Term,
+    Topic,
+    cn_number,
 )
 from .model import MAX_NUMBER
 
@@ -40,6 +51,7 @@ POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措
 
 
 # --- YAML that remembers where each value was written -----------------------
+
 
 class YMap(dict):
     line = 1
@@ -81,8 +93,8 @@ class _Loader(_Parser):  # type: ignore[misc, valid-type]
             raise
         except Exception as exc:  # noqa: BLE001 - whatever a constructor raises, it is this value's fault
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read this {node.tag.rsplit(':', 1)[-1]} value: {exc}"[:200],
-                node.start_mark) from None
+                None, None, f"cannot read this {node.tag.rsplit(':', 1)[-1]} value: {exc}"[:200], node.start_mark
+            ) from None
 
 
 class _DeepLoader(yaml.composer.Composer, _Loader):  # type: ignore[misc]
@@ -122,8 +134,7 @@ def _check_bounds(root: yaml.Node) -> None:
         if depth > MAX_YAML_DEPTH:
             raise _too_deep(node.start_mark)
         on_path.add(id(node))
-        children = ([c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode)
-                    else node.value)
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
         stack.append([node, depth, 1, children, 0])
 
     if isinstance(root, yaml.CollectionNode):
@@ -142,14 +153,14 @@ def _check_bounds(root: yaml.Node) -> None:
             i += 1
         if values > MAX_YAML_VALUES:
             raise yaml.composer.ComposerError(
-                None, None, f"more than {MAX_YAML_VALUES:,} values, counting what each alias repeats",
-                node.start_mark)
+                None, None, f"more than {MAX_YAML_VALUES:,} values, counting what each alias repeats", node.start_mark
+            )
         frame[2], frame[4] = values, i + 1
         if i < len(children):
             if id(children[i]) in on_path:
                 raise yaml.composer.ComposerError(
-                    None, None, "an alias inside the value it names (a value cannot contain itself)",
-                    node.start_mark)
+                    None, None, "an alias inside the value it names (a value cannot contain itself)", node.start_mark
+                )
             enter(children[i], depth + 1)
             continue
         stack.pop()
@@ -192,7 +203,8 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     bad = CONTROL_CHARS.search(value)
     if bad:
         raise yaml.constructor.ConstructorError(
-            None, None, f"control character U+{ord(bad.group()):04X} is not allowed", node.start_mark)
+            None, None, f"control character U+{ord(bad.group()):04X} is not allowed", node.start_mark
+        )
     return value
 
 
@@ -200,8 +212,11 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     """A whole number; one too long to be a number here is an error, before Python converts it."""
     if len(node.value) > MAX_NUMBER_CHARS:
         raise yaml.constructor.ConstructorError(
-            None, None, f"a number of {len(node.value):,} characters is too long; "
-            "put it in quotes if it is text", node.start_mark)
+            None,
+            None,
+            f"a number of {len(node.value):,} characters is too long; put it in quotes if it is text",
+            node.start_mark,
+        )
     return loader.construct_yaml_int(node)
 
 
@@ -249,8 +264,13 @@ def parse_yaml(text: str, path: Path, first_line: int, problems: Problems) -> An
 # Markdown parses in seconds (markdown-it-py needs up to ~30 µs per byte of "[[[[…").
 MAX_FILE_BYTES = 256 * 1024
 
-_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
-               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def _not_readable(st: os.stat_result) -> str | None:
@@ -259,8 +279,10 @@ def _not_readable(st: os.stat_result) -> str | None:
         kind = _FILE_KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
         return f"{kind}, not a regular file: only regular files are read"
     if st.st_size > MAX_FILE_BYTES:
-        return (f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
-                f"({MAX_FILE_BYTES // 1024} KiB) per file")
+        return (
+            f"the file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
+            f"({MAX_FILE_BYTES // 1024} KiB) per file"
+        )
     return None
 
 
@@ -308,8 +330,11 @@ def read_bytes(path: Path, problems: Problems, root: Path | None = None) -> byte
         problems.error(path, 1, _os_problem(path, exc))
         return None
     if where is not None:
-        problems.error(path, 1, f"symbolic link to {shown(where)}, outside the content folder "
-                                f"{shown(root)}: only files inside it are read")
+        problems.error(
+            path,
+            1,
+            f"symbolic link to {shown(where)}, outside the content folder {shown(root)}: only files inside it are read",
+        )
         return None
     why = _not_readable(st)
     if why is None:
@@ -336,7 +361,7 @@ def read_text(path: Path, problems: Problems, root: Path | None = None) -> str |
     if data is None:
         return None
     if data.startswith(codecs.BOM_UTF8):  # some Windows editors write one; it is not text
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -351,9 +376,12 @@ def read_text(path: Path, problems: Problems, root: Path | None = None) -> str |
     text = text.replace("\r\n", "\n")
     cr = text.find("\r")
     if cr != -1:
-        problems.error(path, text.count("\n", 0, cr) + 1,
-                       "a line ends with a bare carriage return (CR, as old Mac OS wrote); "
-                       "save the file with LF or CRLF line endings")
+        problems.error(
+            path,
+            text.count("\n", 0, cr) + 1,
+            "a line ends with a bare carriage return (CR, as old Mac OS wrote); "
+            "save the file with LF or CRLF line endings",
+        )
         return None
     return text
 
@@ -380,7 +408,7 @@ def split_front_matter(text: str, path: Path, problems: Problems):
         else:
             problems.error(path, 1, "front matter block is not closed with '---'")
             return None
-    yaml_text = text[4:end + 1]
+    yaml_text = text[4 : end + 1]
     data = parse_yaml(yaml_text, path, 2, problems)
     if data is None and yaml_text.strip():
         return None
@@ -388,14 +416,13 @@ def split_front_matter(text: str, path: Path, problems: Problems):
         problems.error(path, 2, "front matter must be a mapping of fields")
         return None
     body_line = text.count("\n", 0, end + 1) + 2
-    return data, text[end + 5:], body_line
+    return data, text[end + 5 :], body_line
 
 
 class Fields:
     """Typed access to a front matter mapping, recording what is wrong where."""
 
-    def __init__(self, data: YMap, path: Path, first_line: int, problems: Problems,
-                 known: set[str]):
+    def __init__(self, data: YMap, path: Path, first_line: int, problems: Problems, known: set[str]):
         self.data, self.path, self.first, self.problems = data, path, first_line, problems
         for key in data:
             if key not in known:
@@ -480,12 +507,14 @@ class Fields:
             if isinstance(item, str) and item.strip():
                 out.append(item.strip())
             else:
-                self.problems.error(self.path, self.item_line(key, seq, i),
-                                    f"each entry of {key!r} must be non-empty text")
+                self.problems.error(
+                    self.path, self.item_line(key, seq, i), f"each entry of {key!r} must be non-empty text"
+                )
         return tuple(out)
 
 
 # --- Bodies -------------------------------------------------------------------
+
 
 def parse_sections(body: str, body_line: int, path: Path, problems: Problems) -> tuple[Section, ...]:
     """A document body → sections, each started by a `{#anchor}` line."""
@@ -510,9 +539,9 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
             else:
                 kind = "paragraph" if pending == "p" else "heading"
                 level = 0 if pending == "p" else int(pending[1])
-                sections[-1][1].append(Block(kind, level, tok.content,
-                                             markup.plain_text(tok.children or []),
-                                             Source(str(path), line)))
+                sections[-1][1].append(
+                    Block(kind, level, tok.content, markup.plain_text(tok.children or []), Source(str(path), line))
+                )
             pending = None
         elif tok.type == "html_block":
             problems.error(path, line, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
@@ -524,17 +553,34 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
 
 # --- Documents and provisions ----------------------------------------------------
 
-DOC_FIELDS = {"title", "short_title", "doc_type", "issuer", "date_passed", "date_issued",
-              "date_promulgated", "date_effective", "number", "status", "source", "parts",
-              "editorial_notes", "structure", "numbering", "chapters", "books",
-              "sections"}  # "sections" only to say that a 节 belongs inside its 章
+DOC_FIELDS = {
+    "title",
+    "short_title",
+    "doc_type",
+    "issuer",
+    "date_passed",
+    "date_issued",
+    "date_promulgated",
+    "date_effective",
+    "number",
+    "status",
+    "source",
+    "parts",
+    "editorial_notes",
+    "structure",
+    "numbering",
+    "chapters",
+    "books",
+    "sections",
+}  # "sections" only to say that a 节 belongs inside its 章
 PROVISION_FIELDS = {"number", "label", "part", "title", "topics", "related", "notes", "incomplete"}
 SOURCE_FIELDS = ("file", "description", "lines", "moved", "dropped", "omitted")
 DATE_FIELDS = ("date_passed", "date_issued", "date_promulgated", "date_effective")
 
 
-def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
-                  root: Path | None = None) -> Document | None:
+def load_document(
+    folder: Path, topics: dict[str, Topic], problems: Problems, root: Path | None = None
+) -> Document | None:
     """A document folder; `root` is the content folder (default: the folder's parent)."""
     root = folder.parent if root is None else root
     path = folder / DOCUMENT_FILE
@@ -556,8 +602,9 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
         form = addresses.LEGAL
     style = f.str("numbering", required=False) or "一、"
     if style not in addresses.ARTICLE_STYLES:
-        f.error("numbering", f"numbering must be one of {', '.join(addresses.ARTICLE_STYLES)} "
-                             "(how the text numbers its 条)")
+        f.error(
+            "numbering", f"numbering must be one of {', '.join(addresses.ARTICLE_STYLES)} (how the text numbers its 条)"
+        )
         style = "一、"
     dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
     if not any(data.get(k) is not None for k in ("date_passed", "date_issued")):
@@ -592,12 +639,26 @@ def load_document(folder: Path, topics: dict[str, Topic], problems: Problems,
     if None in values.values() or doc_type is None:
         return None
     return Document(
-        slug=folder.name, doc_type=doc_type, issuer=f.str_list("issuer", required=True),
-        dates=dates, number=f.str("number", required=False), source_file=source["file"],
-        source_description=source["description"], parts=parts,
-        editorial_notes=f.str_list("editorial_notes"), sections=sections,
-        provisions=provisions, markdown_file=text, source=Source(str(path), 1),
-        structure=form, chapters=chapters, books=books, source_lines=source_lines, **rules, **values)
+        slug=folder.name,
+        doc_type=doc_type,
+        issuer=f.str_list("issuer", required=True),
+        dates=dates,
+        number=f.str("number", required=False),
+        source_file=source["file"],
+        source_description=source["description"],
+        parts=parts,
+        editorial_notes=f.str_list("editorial_notes"),
+        sections=sections,
+        provisions=provisions,
+        markdown_file=text,
+        source=Source(str(path), 1),
+        structure=form,
+        chapters=chapters,
+        books=books,
+        source_lines=source_lines,
+        **rules,
+        **values,
+    )
 
 
 def _load_parts(f: Fields) -> tuple[Part, ...]:
@@ -626,9 +687,16 @@ def _load_parts(f: Fields) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: dict[str, Topic],
-                     problems: Problems, root: Path, form: str = addresses.LEGAL,
-                     style: str = "一、") -> tuple[Provision, ...]:
+def _load_provisions(
+    folder: Path,
+    kind: str,
+    parts: tuple[Part, ...],
+    topics: dict[str, Topic],
+    problems: Problems,
+    root: Path,
+    form: str = addresses.LEGAL,
+    style: str = "一、",
+) -> tuple[Provision, ...]:
     provisions: list[Provision] = []
     seen: dict[tuple[str, int], Path] = {}
     for path in list_folder(folder, problems):
@@ -646,22 +714,35 @@ def _load_provisions(folder: Path, kind: str, parts: tuple[Part, ...], topics: d
         if prov.number != file_number:
             problems.error(path, prov.source.line, f"number {prov.number} does not match the file name {path.name}")
         if (this_kind, prov.number) in seen:
-            problems.error(path, prov.source.line,
-                           f"duplicate number {prov.number} (also in {seen[(this_kind, prov.number)].name})")
+            problems.error(
+                path,
+                prov.source.line,
+                f"duplicate number {prov.number} (also in {seen[(this_kind, prov.number)].name})",
+            )
             continue
         seen[(this_kind, prov.number)] = path
         provisions.append(prov)
+
     # Reading order: items and articles by number, a part's own text after its items.
     def order(p: Provision) -> tuple[int, int]:
         if p.kind == "part":
             return (p.number, 10_000)
         return (p.part or 0, p.number) if kind == "item" else (0, p.number)
+
     return tuple(sorted(provisions, key=order))
 
 
-def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
-                    topics: dict[str, Topic], problems: Problems, root: Path, form: str = addresses.LEGAL,
-                    style: str = "一、") -> Provision | None:
+def _load_provision(
+    path: Path,
+    doc: str,
+    kind: str,
+    parts: tuple[Part, ...],
+    topics: dict[str, Topic],
+    problems: Problems,
+    root: Path,
+    form: str = addresses.LEGAL,
+    style: str = "一、",
+) -> Provision | None:
     text = read_text(path, problems, root)
     parsed = split_front_matter(text, path, problems) if text is not None else None
     if parsed is None:
@@ -695,8 +776,12 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     seq = f.list("related")
     for i, entry in enumerate(seq):
         line = f.item_line("related", seq, i)
-        if not isinstance(entry, dict) or not isinstance(entry.get("to"), str) \
-                or not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("to"), str)
+            or not isinstance(entry.get("reason"), str)
+            or not entry["reason"].strip()
+        ):
             problems.error(path, line, "each related entry needs 'to' (doc/number) and 'reason'")
             continue
         related.append(Relation(entry["to"].strip(), entry["reason"].strip(), Source(str(path), line)))
@@ -706,8 +791,11 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     for i, entry in enumerate(seq):
         line = f.item_line("notes", seq, i)
         para = entry.get("paragraph") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str) or (
-                para is not None and (isinstance(para, bool) or not isinstance(para, int))):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("text"), str)
+            or (para is not None and (isinstance(para, bool) or not isinstance(para, int)))
+        ):
             problems.error(path, line, "each note needs 'text' and may name a 'paragraph' number")
             continue
         notes.append((Note(para, entry["text"].strip()), line))
@@ -716,20 +804,33 @@ def _load_provision(path: Path, doc: str, kind: str, parts: tuple[Part, ...],
     if incomplete not in (None, "start", "end"):
         f.error("incomplete", "incomplete must be 'start' or 'end'")
 
-    paragraphs = structure.parse_body(body, body_line, path, addresses.provision_anchor(kind, number or 0),
-                                      form, problems)
+    paragraphs = structure.parse_body(
+        body, body_line, path, addresses.provision_anchor(kind, number or 0), form, problems
+    )
     for note, line in notes:
         if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
-            problems.error(path, line, f"note refers to paragraph {note.paragraph}, "
-                           f"but the provision has {len(paragraphs)}")
+            problems.error(
+                path, line, f"note refers to paragraph {note.paragraph}, but the provision has {len(paragraphs)}"
+            )
     if number is None or label is None or title is None:
         return None
     return Provision(
-        doc=doc, kind=kind, number=number, label=label, title=title,
-        title_is_editorial=kind == "article" and bool(title), part=part if kind == "item" else (number if kind == "part" else None),
-        topics=topic_slugs, related=tuple(related), notes=tuple(n for n, _ in notes),
-        incomplete=incomplete, paragraphs=paragraphs, markdown_file=text,
-        source=Source(str(path), f.line("number")), style=style)
+        doc=doc,
+        kind=kind,
+        number=number,
+        label=label,
+        title=title,
+        title_is_editorial=kind == "article" and bool(title),
+        part=part if kind == "item" else (number if kind == "part" else None),
+        topics=topic_slugs,
+        related=tuple(related),
+        notes=tuple(n for n, _ in notes),
+        incomplete=incomplete,
+        paragraphs=paragraphs,
+        markdown_file=text,
+        source=Source(str(path), f.line("number")),
+        style=style,
+    )
 
 
 # --- Glossary and topics -------------------------------------------------------------
@@ -764,11 +865,18 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
             continue
         if slug is None or None in values.values():
             continue
-        terms.append(Term(slug=slug, aliases=aliases, see_also=see_also,
-                          definition=blocks[0].content,
-                          definition_text=markup.plain_text(blocks[0].children or []),
-                          source=Source(str(path), f.line("term")),
-                          lines={k: f.line(k) for k in ("term", "aliases", "see_also")}, **values))
+        terms.append(
+            Term(
+                slug=slug,
+                aliases=aliases,
+                see_also=see_also,
+                definition=blocks[0].content,
+                definition_text=markup.plain_text(blocks[0].children or []),
+                source=Source(str(path), f.line("term")),
+                lines={k: f.line(k) for k in ("term", "aliases", "see_also")},
+                **values,
+            )
+        )
     return tuple(terms)
 
 
@@ -779,8 +887,11 @@ def check_terms(terms: tuple[Term, ...], problems: Problems) -> None:
         for i, form in enumerate(term.forms):
             other = owner.setdefault(form, term)
             if other is not term:
-                problems.error(term.source.path, term.lines["term" if i == 0 else "aliases"],
-                               f"term form {quote(form)} is also used by {other.source.path}")
+                problems.error(
+                    term.source.path,
+                    term.lines["term" if i == 0 else "aliases"],
+                    f"term form {quote(form)} is also used by {other.source.path}",
+                )
         for slug in term.see_also:
             if slug not in by_slug:
                 problems.error(term.source.path, term.lines["see_also"], f"see_also names unknown term {quote(slug)}")
@@ -842,18 +953,29 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
         if not (isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("path"), str)):
             problems.error(path, line, "each nav entry needs 'label' and 'path'")
         elif not NAV_PATH.match(entry["path"]):
-            problems.error(path, line, f"nav path {quote(entry['path'])} must name a file of the site, relative "
-                                       "to its root, as in glossary/index.html (no scheme, no leading '/', no '..')")
+            problems.error(
+                path,
+                line,
+                f"nav path {quote(entry['path'])} must name a file of the site, relative "
+                "to its root, as in glossary/index.html (no scheme, no leading '/', no '..')",
+            )
         else:
             nav.append((entry["label"], entry["path"]))
     seq = f.list("documents")
     for i, slug in enumerate(seq):
         if isinstance(slug, str) and not SLUG.match(slug.strip()):
-            problems.error(path, f.item_line("documents", seq, i),
-                           f"document {quote(slug)} must be a slug: a-z, 0-9 and single hyphens, as in yrd-decision")
-    values = dict(title=f.str("title"), short_title=f.str("short_title"),
-                  description=f.str("description"), base_url=base_url or f.str("base_url"),
-                  language=f.str("language"))
+            problems.error(
+                path,
+                f.item_line("documents", seq, i),
+                f"document {quote(slug)} must be a slug: a-z, 0-9 and single hyphens, as in yrd-decision",
+            )
+    values = dict(
+        title=f.str("title"),
+        short_title=f.str("short_title"),
+        description=f.str("description"),
+        base_url=base_url or f.str("base_url"),
+        language=f.str("language"),
+    )
     search = data.get("search") if isinstance(data.get("search"), dict) else {}
     if None in values.values():
         return None
@@ -876,8 +998,12 @@ def document_folders(content: Path, problems: Problems) -> list[Path]:
             problems.error(entry, 1, f"cannot read folder: {exc.strerror}")
             continue
         if not SLUG.match(entry.name):
-            problems.error(entry / DOCUMENT_FILE, 1, f"document folder name {quote(entry.name)} must be a slug: "
-                                                     "a-z, 0-9 and single hyphens, as in yrd-decision")
+            problems.error(
+                entry / DOCUMENT_FILE,
+                1,
+                f"document folder name {quote(entry.name)} must be a slug: "
+                "a-z, 0-9 and single hyphens, as in yrd-decision",
+            )
             continue
         folders.append(entry)
     return folders

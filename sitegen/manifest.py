@@ -61,12 +61,18 @@ def missing(entries: list[Entry], found: set[str], manifest_name: str) -> list[C
     errors = []
     for e in entries:
         if e.moved_to is None and e.address not in found:
-            errors.append(ContentError(manifest_name, e.line,
-                                       f"published address {e.address!r} is missing from the site "
-                                       f"(restore it, or map it: '{e.address} -> new.html#anchor')"))
+            errors.append(
+                ContentError(
+                    manifest_name,
+                    e.line,
+                    f"published address {e.address!r} is missing from the site "
+                    f"(restore it, or map it: '{e.address} -> new.html#anchor')",
+                )
+            )
         elif e.moved_to is not None and e.moved_to not in found:
-            errors.append(ContentError(manifest_name, e.line,
-                                       f"{e.address!r} is mapped to {e.moved_to!r}, which does not exist"))
+            errors.append(
+                ContentError(manifest_name, e.line, f"{e.address!r} is mapped to {e.moved_to!r}, which does not exist")
+            )
     return errors
 
 

@@ -59,14 +59,16 @@ def disallowed_inline(children: Iterable[Token], allow_hardbreak: bool = False) 
         if tok.type == "hardbreak" and allow_hardbreak:
             continue
         if tok.type not in ALLOWED_INLINE:
-            what = {"link_open": "a Markdown link", "code_inline": "inline code",
-                    "hardbreak": "a hard line break"}.get(tok.type, tok.type)
+            what = {"link_open": "a Markdown link", "code_inline": "inline code", "hardbreak": "a hard line break"}.get(
+                tok.type, tok.type
+            )
             return f"{what} is not allowed here"
     return None
 
 
-def link_terms(children: list[Token], matcher: Matcher, href: Callable[[str], str],
-               linked: set[str] | None = None) -> list[Token]:
+def link_terms(
+    children: list[Token], matcher: Matcher, href: Callable[[str], str], linked: set[str] | None = None
+) -> list[Token]:
     """Wrap the first occurrence of each term in a link to its page (docs/content-format.md).
 
     `linked` holds the terms already linked in the provision (or section) this text
@@ -129,7 +131,7 @@ def mark_lead(children: list[Token], length: int) -> list[Token]:
             opening.attrs = {"class": "lead"}
             head = [*children[:i], _text(tok.content[:cut])] if cut else children[:i]
             tail = [_text(tok.content[cut:])] if cut < len(tok.content) else []
-            return [opening, *head, Token("strong_close", "strong", -1), *tail, *children[i + 1:]]
+            return [opening, *head, Token("strong_close", "strong", -1), *tail, *children[i + 1 :]]
         seen += len(tok.content)
     return children
 
@@ -140,8 +142,13 @@ def _text(content: str) -> Token:
     return tok
 
 
-def render_inline(markdown: str, matcher: Matcher | None = None, href: Callable[[str], str] | None = None,
-                  linked: set[str] | None = None, lead: int = 0) -> str:
+def render_inline(
+    markdown: str,
+    matcher: Matcher | None = None,
+    href: Callable[[str], str] | None = None,
+    linked: set[str] | None = None,
+    lead: int = 0,
+) -> str:
     """Inline Markdown → HTML, with the first `lead` characters marked and glossary terms linked."""
     md = parser()
     children = parse_inline(markdown)

@@ -185,8 +185,7 @@ class Provision:
     @property
     def title_leads_text(self) -> bool:
         """The title is the text's own lead sentence (a plan item): shown once, in the text."""
-        return not self.title_is_editorial and bool(self.paragraphs) \
-            and self.paragraphs[0].text.startswith(self.title)
+        return not self.title_is_editorial and bool(self.paragraphs) and self.paragraphs[0].text.startswith(self.title)
 
 
 @dataclass(frozen=True)
@@ -362,8 +361,11 @@ class Document:
 
     def chapter_provisions(self, chapter: Chapter, section: ChapterSection | None = None) -> tuple[Provision, ...]:
         """The 条 of a 章 (or of one of its 节), in order."""
-        return tuple(p for p in self.provisions if p.chapter == chapter.number
-                     and (section is None or p.section == section.number))
+        return tuple(
+            p
+            for p in self.provisions
+            if p.chapter == chapter.number and (section is None or p.section == section.number)
+        )
 
     def book_chapters(self, book: Book) -> tuple[Chapter, ...]:
         return tuple(c for c in self.chapters if c.book == book.number)

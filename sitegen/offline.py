@@ -40,8 +40,9 @@ class Copy:
 
 def files_of(root: Path) -> list[str]:
     """The site paths of the written site that go into the offline copy, sorted."""
-    return sorted(rel for p in root.rglob("*") if p.is_file()
-                  and addresses.in_offline_copy(rel := p.relative_to(root).as_posix()))
+    return sorted(
+        rel for p in root.rglob("*") if p.is_file() and addresses.in_offline_copy(rel := p.relative_to(root).as_posix())
+    )
 
 
 def make_zip(root: Path, replaced: Mapping[str, str], readme: str) -> bytes:

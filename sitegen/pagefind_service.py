@@ -43,30 +43,45 @@ class SearchError(Exception):
 # recheck them when upgrading Pagefind.
 PAGEFIND_JS_PATCHES = (
     # a response that is not 2xx is an error, not a body to decompress
-    ("queued.resolve(await fetch(queued.input));",
-     "const r=await fetch(queued.input);if(!r.ok)throw new Error(`${r.status} ${queued.input}`);queued.resolve(r);"),
+    (
+        "queued.resolve(await fetch(queued.input));",
+        "const r=await fetch(queued.input);if(!r.ok)throw new Error(`${r.status} ${queued.input}`);queued.resolve(r);",
+    ),
     # an index or filter chunk that did not load is an error
-    ("console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);}}",
-     "console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);throw e;}}"),
-    ("console.error(`Failed to load the meta index:\n${e?.toString()}`);}}",
-     "console.error(`Failed to load the meta index:\n${e?.toString()}`);throw e;}}"),
+    (
+        "console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);}}",
+        "console.error(`Failed to load the index chunk ${url}:\n${e?.toString()}`);throw e;}}",
+    ),
+    (
+        "console.error(`Failed to load the meta index:\n${e?.toString()}`);}}",
+        "console.error(`Failed to load the meta index:\n${e?.toString()}`);throw e;}}",
+    ),
     # a body without Pagefind's signature after decompression is corrupt
-    ("console.error(`Decompressing ${file} appears to have failed: Missing signature`);return data;",
-     "throw new Error(`Decompressing ${file} failed: missing signature`);"),
+    (
+        "console.error(`Decompressing ${file} appears to have failed: Missing signature`);return data;",
+        "throw new Error(`Decompressing ${file} failed: missing signature`);",
+    ),
     # a failed chunk or fragment is fetched again next time
-    ('this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk");',
-     'this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk")'
-     '.catch((e)=>{delete this.loaded_chunks[hash];throw e;});'),
-    ("this.loaded_fragments[hash]=this._loadFragment(hash);",
-     "this.loaded_fragments[hash]=this._loadFragment(hash).catch((e)=>{delete this.loaded_fragments[hash];throw e;});"),
+    (
+        'this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk");',
+        'this.loaded_chunks[hash]=this._loadGenericChunk(url,"load_index_chunk")'
+        ".catch((e)=>{delete this.loaded_chunks[hash];throw e;});",
+    ),
+    (
+        "this.loaded_fragments[hash]=this._loadFragment(hash);",
+        "this.loaded_fragments[hash]=this._loadFragment(hash)"
+        ".catch((e)=>{delete this.loaded_fragments[hash];throw e;});",
+    ),
 )
 
 
 def patch_pagefind_js(text: str) -> str:
     for old, new in PAGEFIND_JS_PATCHES:
         if text.count(old) != 1:
-            raise SearchError(f"pagefind.js is not the one sitegen/pagefind_service.py patches "
-                              f"(Pagefind {PROTOCOL}.x): {old[:60]!r} found {text.count(old)} times")
+            raise SearchError(
+                f"pagefind.js is not the one sitegen/pagefind_service.py patches "
+                f"(Pagefind {PROTOCOL}.x): {old[:60]!r} found {text.count(old)} times"
+            )
         text = text.replace(old, new)
     return text
 
@@ -91,8 +106,9 @@ class _Service:
         if exe is None:
             raise SearchError("Pagefind binary not found; install pagefind[extended] or use --no-search")
         try:
-            self.proc = subprocess.Popen([str(exe), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                [str(exe), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
         except OSError as exc:
             raise SearchError(f"cannot start Pagefind: {exc}") from exc
         assert self.proc.stdin is not None and self.proc.stdout is not None  # both are pipes
@@ -148,9 +164,21 @@ def pagefind_index(root: Path, recs: list[dict]) -> None:
     try:
         [created] = service.send([{"type": "NewIndex", "config": None}])
         index = created["index_id"]
-        service.send([{"type": "AddRecord", "index_id": index, "language": RECORD_LANGUAGE,
-                       "url": r["url"], "content": r["content"], "filters": None, "sort": None,
-                       "meta": {k: hide(v) for k, v in r["meta"].items()}} for r in recs])
+        service.send(
+            [
+                {
+                    "type": "AddRecord",
+                    "index_id": index,
+                    "language": RECORD_LANGUAGE,
+                    "url": r["url"],
+                    "content": r["content"],
+                    "filters": None,
+                    "sort": None,
+                    "meta": {k: hide(v) for k, v in r["meta"].items()},
+                }
+                for r in recs
+            ]
+        )
         [bundle] = service.send([{"type": "GetFiles", "index_id": index}])
     finally:
         service.close()

@@ -30,7 +30,7 @@ def map_shares(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     if jobs < 2 or len(items) < 2 or not can_fork():
         return [fn(x) for x in items]
     size = -(-len(items) // jobs)
-    shares = [items[i:i + size] for i in range(0, len(items), size)]
+    shares = [items[i : i + size] for i in range(0, len(items), size)]
     children = [_start(fn, share) for share in shares[1:]]
     results = [fn(x) for x in shares[0]]
     for (pid, read_end), share in zip(children, shares[1:], strict=True):

@@ -96,11 +96,15 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     codes = printcodes.codes(site, opts.qr_cache, opts.jobs)
     if codes and addresses.is_placeholder(site.config.base_url):
         where = (opts.site_file, _line_of(opts.site_file, "base_url")) if opts.base_url is None else ("--base-url", 1)
-        problems.warn(*where, f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
-                              "pages point to it (set base_url in the site file, or --base-url)")
+        problems.warn(
+            *where,
+            f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
+            "pages point to it (set base_url in the site file, or --base-url)",
+        )
     try:
-        files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),
-                                   manifest.moved(entries), opts.jobs, codes)
+        files = render.render_site(
+            site, links, env or render.make_env(opts.templates, opts.cache), manifest.moved(entries), opts.jobs, codes
+        )
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))
@@ -131,8 +135,9 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
     except write.OutputError as exc:
         raise BuildError(str(exc)) from None
     # The offline copy is written below (or left out by choice): it is not lost.
-    missing = manifest.missing(built.manifest, manifest.present(files) | {addresses.OFFLINE_ZIP},
-                               shown(opts.manifest) if opts.manifest else "")
+    missing = manifest.missing(
+        built.manifest, manifest.present(files) | {addresses.OFFLINE_ZIP}, shown(opts.manifest) if opts.manifest else ""
+    )
     if missing:
         raise ContentErrors(missing)
     try:
@@ -168,12 +173,12 @@ def offline_copy(opts: Options, built: Built, env: jinja2.Environment, root: Pat
     site, moved = built.site, manifest.moved(built.manifest)
     linking = {addresses.HOME, *(addresses.path_of(d) for d in site.documents)}
     try:
-        inside = render.render_pages(site, built.links, env, linking, moved, built.codes,
-                                     offline=offline.Copy(None))
+        inside = render.render_pages(site, built.links, env, linking, moved, built.codes, offline=offline.Copy(None))
         readme = env.get_template("offline-readme.txt").render(site=site, address=addresses)
         data = offline.make_zip(root, inside, readme)
-        pages = render.render_pages(site, built.links, env, linking, moved, built.codes,
-                                    offline=offline.Copy(offline.size_label(len(data))))
+        pages = render.render_pages(
+            site, built.links, env, linking, moved, built.codes, offline=offline.Copy(offline.size_label(len(data)))
+        )
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     write.write_files(root, {**pages, addresses.OFFLINE_ZIP: data})

@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from . import addresses, parallel
 from .model import Site
+import contextlib
 
 MAKE = {"error": "m"}  # segno.make: level M (15 % of the code may be lost); segno may raise it at the same size
 SVG = {"border": 4, "omitsize": True, "svgclass": "qr-code", "lineclass": None, "dark": "#000"}
@@ -95,8 +96,7 @@ def _segno_version() -> str:
 
 
 def _cache_file(site: Site, cache: Path) -> Path:
-    key = json.dumps([_segno_version(), MAKE, SVG, site.config.base_url, list(site.config.documents)],
-                     sort_keys=True)
+    key = json.dumps([_segno_version(), MAKE, SVG, site.config.base_url, list(site.config.documents)], sort_keys=True)
     return cache / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
 
 
@@ -124,7 +124,5 @@ def _write(file: Path, data: dict[str, str]) -> None:
 
 
 def _touch(file: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.utime(file)
-    except OSError:
-        pass

@@ -28,8 +28,12 @@ from .link import Links, glossary_order
 from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
 from .printcodes import Codes
 
-DATE_LABELS = {"date_passed": "通过日期", "date_issued": "印发日期",
-               "date_promulgated": "公布日期", "date_effective": "施行日期"}
+DATE_LABELS = {
+    "date_passed": "通过日期",
+    "date_issued": "印发日期",
+    "date_promulgated": "公布日期",
+    "date_effective": "施行日期",
+}
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,23 @@ def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
         except OSError:
             pass  # a read-only checkout: compile every time
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=bytecode,
-        autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=bytecode,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
-    env.globals.update(cite=addresses.citation, cn_number=cn_number, canonical=addresses.canonical,
-                       address=addresses, date_labels=DATE_LABELS, gap_mark=GAP, csp=CSP)
+    env.globals.update(
+        cite=addresses.citation,
+        cn_number=cn_number,
+        canonical=addresses.canonical,
+        address=addresses,
+        date_labels=DATE_LABELS,
+        gap_mark=GAP,
+        csp=CSP,
+    )
     env.filters["zh_date"] = zh_date
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt
@@ -146,8 +161,9 @@ class RenderedMarkdown:
             return
         lead = len(owner.title) if owner.title_leads_text else 0
         for para in owner.paragraphs:  # every page that shows text sits one folder deep, beside glossary/
-            self.made[id(para)] = Markup(markup.render_inline(
-                para.markdown, self.matcher, _term_href, linked, lead if para.index == 1 else 0))
+            self.made[id(para)] = Markup(
+                markup.render_inline(para.markdown, self.matcher, _term_href, linked, lead if para.index == 1 else 0)
+            )
             for point in _points(para.items):  # its 项 and 目, in reading order
                 self.made[id(point)] = Markup(markup.render_inline(point.markdown, self.matcher, _term_href, linked))
 
@@ -178,31 +194,56 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
     # `offline`: the offline copy (sitegen/offline.py), None until the full build has made it.
     yield PagePlan(addresses.HOME, "home.html", "home", {"offline": None})
     for doc in site.documents:
-        yield PagePlan(addresses.path_of(doc), "document.html", "document", {"doc": doc, "offline": None},
-                       partial(structured_data.document, site, doc))
+        yield PagePlan(
+            addresses.path_of(doc),
+            "document.html",
+            "document",
+            {"doc": doc, "offline": None},
+            partial(structured_data.document, site, doc),
+        )
         for i, chapter in enumerate(doc.chapters):  # a 章's own page (DESIGN.md §6)
-            yield PagePlan(addresses.path_of(chapter), "chapter.html", "chapter", {
-                "doc": doc, "chapter": chapter, "prev": doc.chapters[i - 1] if i else None,
-                "next": doc.chapters[i + 1] if i + 1 < len(doc.chapters) else None},
-                partial(structured_data.chapter, site, doc, chapter))
+            yield PagePlan(
+                addresses.path_of(chapter),
+                "chapter.html",
+                "chapter",
+                {
+                    "doc": doc,
+                    "chapter": chapter,
+                    "prev": doc.chapters[i - 1] if i else None,
+                    "next": doc.chapters[i + 1] if i + 1 < len(doc.chapters) else None,
+                },
+                partial(structured_data.chapter, site, doc, chapter),
+            )
         for prov in doc.provisions:
             prev, next_ = links.neighbours[prov.key]
-            yield PagePlan(addresses.path_of(prov), "provision.html", "provision",
-                           {"doc": doc, "prov": prov, "prev": prev, "next": next_},
-                           partial(structured_data.provision, site, doc, prov))
+            yield PagePlan(
+                addresses.path_of(prov),
+                "provision.html",
+                "provision",
+                {"doc": doc, "prov": prov, "prev": prev, "next": next_},
+                partial(structured_data.provision, site, doc, prov),
+            )
     yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": glossary_order(site)})
     by_slug = {t.slug: t for t in site.terms}
     for term in site.terms:
-        yield PagePlan(addresses.path_of(term), "term.html", "term", {
-            "term": term, "see_also": [by_slug[s] for s in term.see_also if s in by_slug],
-            "occurrences": links.occurrences[term.slug],
-            "occurrence_groups": _by_document(site, links.occurrences[term.slug])})
+        yield PagePlan(
+            addresses.path_of(term),
+            "term.html",
+            "term",
+            {
+                "term": term,
+                "see_also": [by_slug[s] for s in term.see_also if s in by_slug],
+                "occurrences": links.occurrences[term.slug],
+                "occurrence_groups": _by_document(site, links.occurrences[term.slug]),
+            },
+        )
     yield PagePlan(addresses.TOPICS, "topics.html", "topics", {"maps": topic_maps(site)})
     for topic in site.topics:
         members = links.topics.get(topic.slug, ())
         groups = [(d, [p for p in members if p.doc == d.slug]) for d in site.documents]
-        yield PagePlan(addresses.path_of(topic), "topic.html", "topic",
-                       {"topic": topic, "groups": [g for g in groups if g[1]]})
+        yield PagePlan(
+            addresses.path_of(topic), "topic.html", "topic", {"topic": topic, "groups": [g for g in groups if g[1]]}
+        )
     yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
 
@@ -243,9 +284,14 @@ def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
 PARALLEL_FROM = 400
 
 
-def _renderer(site: Site, links: Links, env: jinja2.Environment,
-              moved: Mapping[str, Mapping[str, str]] | None, codes: Codes | None,
-              html: RenderedMarkdown | None = None) -> Callable[..., str]:
+def _renderer(
+    site: Site,
+    links: Links,
+    env: jinja2.Environment,
+    moved: Mapping[str, Mapping[str, str]] | None,
+    codes: Codes | None,
+    html: RenderedMarkdown | None = None,
+) -> Callable[..., str]:
     """A function that renders one page's plan, with extra context if given.
 
     `codes` (templates: `qr`) are the QR codes the printed pages carry (sitegen/printcodes.py).
@@ -254,26 +300,42 @@ def _renderer(site: Site, links: Links, env: jinja2.Environment,
     qr = codes or Codes()
 
     def render(plan: PagePlan, **extra: Any) -> str:
-        page = Page(plan.path, plan.kind, plan.json_ld() if plan.json_ld else None, plan.noindex,
-                    json.dumps(moved[plan.path], ensure_ascii=False, sort_keys=True)
-                    if moved and plan.path in moved else None)
+        page = Page(
+            plan.path,
+            plan.kind,
+            plan.json_ld() if plan.json_ld else None,
+            plan.noindex,
+            json.dumps(moved[plan.path], ensure_ascii=False, sort_keys=True) if moved and plan.path in moved else None,
+        )
         return env.get_template(plan.template).render(
-            site=site, links=links, page=page, html=html, qr=qr, **{**plan.context, **extra})
+            site=site, links=links, page=page, html=html, qr=qr, **{**plan.context, **extra}
+        )
 
     return render
 
 
-def render_pages(site: Site, links: Links, env: jinja2.Environment, paths: set[str],
-                 moved: Mapping[str, Mapping[str, str]] | None = None, codes: Codes | None = None,
-                 **extra: Any) -> dict[str, str]:
+def render_pages(
+    site: Site,
+    links: Links,
+    env: jinja2.Environment,
+    paths: set[str],
+    moved: Mapping[str, Mapping[str, str]] | None = None,
+    codes: Codes | None = None,
+    **extra: Any,
+) -> dict[str, str]:
     """Some pages again, with `extra` in their context (the offline copy's links)."""
     render = _renderer(site, links, env, moved, codes)
     return {plan.path: render(plan, **extra) for plan in page_plan(site, links) if plan.path in paths}
 
 
-def render_site(site: Site, links: Links, env: jinja2.Environment,
-                moved: Mapping[str, Mapping[str, str]] | None = None, jobs: int = 1,
-                codes: Codes | None = None) -> dict[str, str]:
+def render_site(
+    site: Site,
+    links: Links,
+    env: jinja2.Environment,
+    moved: Mapping[str, Mapping[str, str]] | None = None,
+    jobs: int = 1,
+    codes: Codes | None = None,
+) -> dict[str, str]:
     """Every page and site-wide file, keyed by output path, in a stable order.
 
     With `jobs` > 1, a large site's pages are shared among that many processes (forked
@@ -300,24 +362,27 @@ def redirect_pages(env: jinja2.Environment, targets: Mapping[str, str]) -> dict[
 
 def site_files(site: Site, html: RenderedMarkdown, pages: Mapping[str, str]) -> dict[str, str]:
     """What is made from the whole set of pages: glossary script, sitemap, robots.txt."""
-    return {addresses.GLOSSARY_SCRIPT: glossary_script(site, html),
-            addresses.SITEMAP: sitemap(site, pages),
-            addresses.ROBOTS: "User-agent: *\nAllow: /\nSitemap: "
-                              f"{addresses.canonical(site.config.base_url, addresses.SITEMAP)}\n"}
+    return {
+        addresses.GLOSSARY_SCRIPT: glossary_script(site, html),
+        addresses.SITEMAP: sitemap(site, pages),
+        addresses.ROBOTS: "User-agent: *\nAllow: /\nSitemap: "
+        f"{addresses.canonical(site.config.base_url, addresses.SITEMAP)}\n",
+    }
 
 
 def glossary_script(site: Site, html: RenderedMarkdown) -> str:
     """Definitions for the popovers, as a classic script so it also loads from file://."""
-    data = {t.slug: {"term": t.term, "pinyin": t.pinyin, "en": t.en, "html": str(html(t))}
-            for t in site.terms}
-    return "window.GLOSSARY=" + json.dumps(data, ensure_ascii=False, sort_keys=True,
-                                           separators=(",", ":")) + ";\n"
+    data = {t.slug: {"term": t.term, "pinyin": t.pinyin, "en": t.en, "html": str(html(t))} for t in site.terms}
+    return "window.GLOSSARY=" + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
 
 
 def sitemap(site: Site, pages: Mapping[str, str]) -> str:
-    urls = [addresses.canonical(site.config.base_url, p) for p in pages
-            if p.endswith(".html") and p != addresses.NOT_FOUND]
+    urls = [
+        addresses.canonical(site.config.base_url, p) for p in pages if p.endswith(".html") and p != addresses.NOT_FOUND
+    ]
     # html.escape, not xml.sax.saxutils: that import pulls in urllib.request (~15 ms per build).
     body = "".join(f"<url><loc>{html_escape(u, quote=False)}</loc></url>\n" for u in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n"
+    )

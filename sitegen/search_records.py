@@ -60,6 +60,7 @@ from .model import Provision, Site
 # --- folding and characters (static/search-text.js implements the same rules; ---------
 # --- tests/unit/test_search_fold.py runs both over every code point) -----------------
 
+
 @cache  # a few thousand distinct characters; called for every character indexed
 def _fold_char(c: str) -> str:
     """NFKC and lower case, unless that changes the character's UTF-16 length."""
@@ -163,18 +164,23 @@ def characters(texts: list[str]) -> str:
 
 # --- records ---------------------------------------------------------------------
 
+
 def _provision_record(prov: Provision, order: int) -> dict:
     paras = [p.full_text.replace("\n", "") for p in prov.paragraphs]  # a 款 with its 项 and 目
     url = addresses.path_of(prov)
-    return {"url": url, "content": characters(paras), "meta": {
-        "o": f"{order:04d}",  # document order
-        "u": url,
-        "l": prov.name,  # 第七条 / 第（四）项 / 第九部分
-        "h": prov.title,
-        "a": "\n".join(p.anchor for p in prov.paragraphs),  # each paragraph's anchor
-        "n": "\n".join(addresses.paragraph_name(prov, p) for p in prov.paragraphs),  # 第一款 …
-        "p": "\n".join(paras),
-    }}
+    return {
+        "url": url,
+        "content": characters(paras),
+        "meta": {
+            "o": f"{order:04d}",  # document order
+            "u": url,
+            "l": prov.name,  # 第七条 / 第（四）项 / 第九部分
+            "h": prov.title,
+            "a": "\n".join(p.anchor for p in prov.paragraphs),  # each paragraph's anchor
+            "n": "\n".join(addresses.paragraph_name(prov, p) for p in prov.paragraphs),  # 第一款 …
+            "p": "\n".join(paras),
+        },
+    }
 
 
 def document_mask(indices: list[int]) -> str:
@@ -199,15 +205,21 @@ def records(site: Site, links: Links) -> list[dict]:
         found = {o.doc.slug for o in occ}  # a set: scanning occ once per document is quadratic at scale
         docs = [k for k, d in enumerate(site.documents) if d.slug in found]
         forms = list(term.forms)
-        out.append({"url": f"{addresses.GLOSSARY}#{term.slug}", "content": characters(forms), "meta": {
-            "o": f"{i:04d}",
-            "s": term.slug,  # a glossary term
-            "f": "\n".join(forms),  # the term, then its aliases
-            "d": document_mask(docs),  # the documents it occurs in
-            "c": str(len(occ)),  # how often
-            "y": " ".join(toneless(term.pinyin).split()),  # its pinyin, toneless: found by jiebang
-            "e": term.en,  # its English gloss: found by innovation enclave
-        }})
+        out.append(
+            {
+                "url": f"{addresses.GLOSSARY}#{term.slug}",
+                "content": characters(forms),
+                "meta": {
+                    "o": f"{i:04d}",
+                    "s": term.slug,  # a glossary term
+                    "f": "\n".join(forms),  # the term, then its aliases
+                    "d": document_mask(docs),  # the documents it occurs in
+                    "c": str(len(occ)),  # how often
+                    "y": " ".join(toneless(term.pinyin).split()),  # its pinyin, toneless: found by jiebang
+                    "e": term.en,  # its English gloss: found by innovation enclave
+                },
+            }
+        )
     order = 0
     for doc in site.documents:
         for prov in doc.provisions:
@@ -259,7 +271,7 @@ def searchable_bytes(site: Site) -> int:
 
 
 def web_backend(site: Site) -> str:
-    """"pagefind" or "index": what the search page uses on the web (site.yaml `search`).
+    """ "pagefind" or "index": what the search page uses on the web (site.yaml `search`).
 
     `pagefind: false`: never Pagefind; `pagefind: always`: always; otherwise Pagefind when the
     searchable text exceeds `whole_index_max_kb` (default WHOLE_INDEX_MAX / 1024).

@@ -80,15 +80,21 @@ NAME_MAX = 255  # bytes in one path component (Linux, macOS)
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-    ".svg": "image/svg+xml", ".wasm": "application/wasm",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
 }
 
 
 # --- one build -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -133,8 +139,9 @@ class Rebuilder:
             return Outcome(False, (f"build failed: {exc}",), seconds=time.perf_counter() - started)
         except Exception as exc:  # noqa: BLE001 - a preview server reports and keeps serving
             frames = "".join(traceback.format_exception(exc)).rstrip()
-            return Outcome(False, (f"internal error: {type(exc).__name__}: {exc}", frames),
-                           seconds=time.perf_counter() - started)
+            return Outcome(
+                False, (f"internal error: {type(exc).__name__}: {exc}", frames), seconds=time.perf_counter() - started
+            )
         return Outcome(True, (), tuple(str(w) for w in result.warnings), result.seconds, result.pages, result.files)
 
     async def close(self) -> None:
@@ -143,6 +150,7 @@ class Rebuilder:
 
 
 # --- what the server knows between requests ------------------------------------------------
+
 
 @dataclass
 class State:
@@ -161,10 +169,15 @@ class State:
 
     def status(self) -> dict:
         last = self.last
-        return {"generation": self.generation, "ok": not self.errors, "errors": list(self.errors),
-                "building": self.building,
-                "seconds": round(last.seconds, 4) if last else None,
-                "pages": last.pages if last else None, "files": last.files if last else None}
+        return {
+            "generation": self.generation,
+            "ok": not self.errors,
+            "errors": list(self.errors),
+            "building": self.building,
+            "seconds": round(last.seconds, 4) if last else None,
+            "pages": last.pages if last else None,
+            "files": last.files if last else None,
+        }
 
 
 # --- watching the sources ------------------------------------------------------------------
@@ -254,6 +267,7 @@ class Watcher:
 
 # --- HTTP ----------------------------------------------------------------------------------
 
+
 def inject(page: bytes) -> bytes:
     """Add livereload's client as an external script (a CSP without 'unsafe-inline' allows it)."""
     for marker in (b"</head>", b"</body>"):
@@ -265,17 +279,30 @@ def inject(page: bytes) -> bytes:
 
 @functools.cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def error_page(errors: tuple[str, ...], requested: str) -> bytes:
     """A page of its own for a failed build: every problem, one a line, and the livereload client."""
-    return _templates().get_template("error.html").render(
-        errors=errors, count=problem_count(errors), requested=requested,
-        css=f"/{INTERNAL}/error.css", livereload=Markup(LIVERELOAD_TAG.decode()),
-    ).encode("utf-8")
+    return (
+        _templates()
+        .get_template("error.html")
+        .render(
+            errors=errors,
+            count=problem_count(errors),
+            requested=requested,
+            css=f"/{INTERNAL}/error.css",
+            livereload=Markup(LIVERELOAD_TAG.decode()),
+        )
+        .encode("utf-8")
+    )
 
 
 def locate(root: Path, path: str) -> Path | None:
@@ -356,8 +383,13 @@ def make_app(state: State, address: Address):
         def on_message(self, message) -> None:  # livereload's handshake: hello, then info
             command = escape.json_decode(message).get("command")
             if command == "hello":
-                self.send_message({"command": "hello", "serverName": "sitegen-serve",
-                                   "protocols": ["http://livereload.com/protocols/official-7"]})
+                self.send_message(
+                    {
+                        "command": "hello",
+                        "serverName": "sitegen-serve",
+                        "protocols": ["http://livereload.com/protocols/official-7"],
+                    }
+                )
             elif command == "info":
                 type(self).waiters.add(self)
 
@@ -442,16 +474,20 @@ def make_app(state: State, address: Address):
                 return None
             return 200, inject(body) if target.suffix == ".html" else body, target.suffix
 
-    app = web.Application([
-        (r"/livereload", Reload),
-        (r"/livereload\.js", LiveReloadJSHandler),
-        (rf"/{INTERNAL}/(.*)", Internal),
-        (r"/(.*)", Site),
-    ], log_function=lambda handler: None)
+    app = web.Application(
+        [
+            (r"/livereload", Reload),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (rf"/{INTERNAL}/(.*)", Internal),
+            (r"/(.*)", Site),
+        ],
+        log_function=lambda handler: None,
+    )
     return app, Reload
 
 
 # --- the server ----------------------------------------------------------------------------
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -470,14 +506,18 @@ def _report(outcome: Outcome, changed: list[Path], root: Path) -> None:
     if not outcome.ok:
         for e in outcome.errors:
             _say(e, err=True)
-        _say(f"build failed: {problem_count(outcome.errors)} problem(s); "
-             "serving the error page until they are fixed", err=True)
+        _say(
+            f"build failed: {problem_count(outcome.errors)} problem(s); serving the error page until they are fixed",
+            err=True,
+        )
         return
     for w in outcome.warnings:
         _say(w, err=True)
     what = ", ".join(shown(p, root) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
-    _say(f"{'rebuilt' if changed else 'built'} {outcome.pages} pages in {outcome.seconds:.2f} s"
-         + (f" ({what})" if what else ""))
+    _say(
+        f"{'rebuilt' if changed else 'built'} {outcome.pages} pages in {outcome.seconds:.2f} s"
+        + (f" ({what})" if what else "")
+    )
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -511,8 +551,11 @@ class Preview:
             _say(f"serve: {exc}", err=True)
             return None
         if not is_loopback(host):
-            _say(f"warning: serving on {host}, not on loopback: other machines that can reach this "
-                 "address can see the preview", err=True)
+            _say(
+                f"warning: serving on {host}, not on loopback: other machines that can reach this "
+                "address can see the preview",
+                err=True,
+            )
         try:
             sockets = bind_sockets(port, address=host)
         except OSError as exc:

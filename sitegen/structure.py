@@ -39,11 +39,13 @@ RANGE = re.compile(r"^\s*(\d+)\s*[-–—~～至]\s*(\d+)\s*$")
 
 # --- provision bodies ----------------------------------------------------------------
 
+
 class _Body:
     """A walk over a provision body's block tokens, building 款 with their 项 and 目."""
 
-    def __init__(self, tokens: list[Token], body_line: int, path: Path, anchor: str,
-                 structure: str, problems: Problems):
+    def __init__(
+        self, tokens: list[Token], body_line: int, path: Path, anchor: str, structure: str, problems: Problems
+    ):
         self.tokens, self.i = tokens, 0
         self.body_line, self.path, self.anchor = body_line, path, anchor
         self.structure, self.problems = structure, problems
@@ -82,19 +84,21 @@ class _Body:
                 index = len(out) + 1
                 if index > MAX_NUMBER:
                     self.error(tok, f"a provision has at most {MAX_NUMBER} paragraphs (款)")
-                    return out
+                    return tuple(out)
                 anchor = addresses.paragraph_anchor(self.anchor, index)
                 items: tuple[Item, ...] = ()
                 if self.i < len(self.tokens) and self.tokens[self.i].type == "ordered_list_open":
                     items = self.items(anchor, 1)
                 if got is not None:
-                    out.append(Paragraph(index, anchor, got[0], got[1],
-                                         Source(str(self.path), self.line(tok)), items))
+                    out.append(Paragraph(index, anchor, got[0], got[1], Source(str(self.path), self.line(tok)), items))
             elif tok.type == "ordered_list_open":
                 what = "项" if self.structure == addresses.LEGAL else "sub-point"
-                self.error(tok, f"a {what} outside a 款: a numbered list must follow the lead-in "
-                                f"line of its paragraph" if self.structure == addresses.LEGAL else
-                           f"a {what} outside a 段: a numbered list must follow the paragraph it belongs to")
+                self.error(
+                    tok,
+                    f"a {what} outside a 款: a numbered list must follow the lead-in line of its paragraph"
+                    if self.structure == addresses.LEGAL
+                    else f"a {what} outside a 段: a numbered list must follow the paragraph it belongs to",
+                )
                 self.skip_block()
             elif tok.type == "html_block":
                 self.error(tok, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
@@ -127,8 +131,11 @@ class _Body:
             if written != expected:
                 label = addresses.point_label(self.structure, written, level) if written < 100 else str(written)
                 prev = addresses.point_label(self.structure, expected - 1, level) if expected > 1 else "the lead-in"
-                self.error(tok, f"numbering gap: {label} follows {prev} (expected "
-                                f"{addresses.point_label(self.structure, expected, level)})")
+                self.error(
+                    tok,
+                    f"numbering gap: {label} follows {prev} (expected "
+                    f"{addresses.point_label(self.structure, expected, level)})",
+                )
             expected = written + 1
             self.i += 1
             anchor = addresses.point_anchor(self.structure, parent, index, level)
@@ -142,13 +149,21 @@ class _Body:
                 elif inner.type == "ordered_list_open" and level < deepest and text is not None and not subs:
                     subs = self.items(anchor, level + 1)
                 elif inner.type == "ordered_list_open":
-                    self.error(inner, "a 目 can only follow the text of its 项 (no deeper levels)" if legal
-                               else "a plan's sub-points cannot have points of their own")
+                    self.error(
+                        inner,
+                        "a 目 can only follow the text of its 项 (no deeper levels)"
+                        if legal
+                        else "a plan's sub-points cannot have points of their own",
+                    )
                     self.skip_block()
                 elif inner.nesting == 1:
                     what = inner.type.removesuffix("_open").replace("_", " ")
-                    self.error(inner, f"a 项 is one paragraph of text (found {what})" if legal
-                               else f"a sub-point is one paragraph of text (found {what})")
+                    self.error(
+                        inner,
+                        f"a 项 is one paragraph of text (found {what})"
+                        if legal
+                        else f"a sub-point is one paragraph of text (found {what})",
+                    )
                     self.skip_block()
                 else:
                     self.i += 1
@@ -156,17 +171,28 @@ class _Body:
             if text is None:
                 self.error(tok, "an empty item in a numbered list")
                 continue
-            out.append(Item(index, level, anchor, addresses.point_label(self.structure, index, level),
-                            addresses.point_name(self.structure, index, level), text[0], text[1],
-                            Source(str(self.path), self.line(tok)), subs))
+            out.append(
+                Item(
+                    index,
+                    level,
+                    anchor,
+                    addresses.point_label(self.structure, index, level),
+                    addresses.point_name(self.structure, index, level),
+                    text[0],
+                    text[1],
+                    Source(str(self.path), self.line(tok)),
+                    subs,
+                )
+            )
         if opening.attrs.get("start") not in (None, 1) and not out:
             self.error(opening, "a numbered list must start at 1")
         self.i += 1  # ordered_list_close
         return tuple(out)
 
 
-def parse_body(body: str, body_line: int, path: Path, anchor: str, structure: str,
-               problems: Problems) -> tuple[Paragraph, ...]:
+def parse_body(
+    body: str, body_line: int, path: Path, anchor: str, structure: str, problems: Problems
+) -> tuple[Paragraph, ...]:
     """A provision body → its 款 (or 段), numbered in order, each with its 项 and 目."""
     walk = _Body(markup.parse_blocks(body), body_line, path, anchor, structure, problems)
     paragraphs = walk.paragraphs()
@@ -176,6 +202,7 @@ def parse_body(body: str, body_line: int, path: Path, anchor: str, structure: st
 
 
 # --- 编 / 章 / 节 in the front matter ----------------------------------------------------
+
 
 def _range(value: Any) -> tuple[int, int] | None:
     """`12`, `12-15`, `[12, 15]` → (12, 15)."""
@@ -189,8 +216,11 @@ def _range(value: Any) -> tuple[int, int] | None:
             return int(m.group(1)), int(m.group(2))
         if value.strip().isdigit():
             return int(value), int(value)
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
-                                                          for v in value):
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
         return value[0], value[1]
     return None
 
@@ -198,6 +228,7 @@ def _range(value: Any) -> tuple[int, int] | None:
 def load_source_rules(source: dict, f: Any) -> dict:
     """`source.moved`, `source.dropped`, `source.omitted` of `_document.md`: the edits beyond §4
     that `build.py check` accepts when it proves the text against its source (sitegen/fidelity.py)."""
+
     def spans(key: str) -> tuple[tuple[int, int], ...]:
         out = []
         for value in source.get(key) or []:
@@ -210,8 +241,12 @@ def load_source_rules(source: dict, f: Any) -> dict:
 
     dropped = []
     for value in source.get("dropped") or []:
-        if isinstance(value, dict) and isinstance(value.get("line"), int) and isinstance(value.get("text"), str) \
-                and value["text"]:
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("line"), int)
+            and isinstance(value.get("text"), str)
+            and value["text"]
+        ):
             dropped.append((value["line"], value["text"]))
         else:
             f.error("source", "each entry of source 'dropped' is {line: N, text: the characters left out}")
@@ -249,32 +284,54 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
             snum, stitle = sf.int("number"), sf.str("title", max_len=200)
             span = _range(sentry.get("articles"))
             if span is None:
-                sf.error("articles" if "articles" in sentry else None,
-                         "a section needs 'articles': the first and last 条 in it, e.g. 6-9")
+                sf.error(
+                    "articles" if "articles" in sentry else None,
+                    "a section needs 'articles': the first and last 条 in it, e.g. 6-9",
+                )
             if snum is None or stitle is None or span is None or number is None:
                 continue
             if snum != len(sections) + 1:
-                sf.error("number", f"numbering gap: 第{cn_number(snum)}节 follows "
-                                   f"{'第' + cn_number(len(sections)) + '节' if sections else 'the start of its chapter'}"
-                                   f" (expected 第{cn_number(len(sections) + 1)}节)")
-            sections.append(ChapterSection(number, snum, cn_number(snum), stitle, span[0], span[1],
-                                           Source(str(f.path), sline)))
+                sf.error(
+                    "number",
+                    f"numbering gap: 第{cn_number(snum)}节 follows "
+                    f"{'第' + cn_number(len(sections)) + '节' if sections else 'the start of its chapter'}"
+                    f" (expected 第{cn_number(len(sections) + 1)}节)",
+                )
+            sections.append(
+                ChapterSection(number, snum, cn_number(snum), stitle, span[0], span[1], Source(str(f.path), sline))
+            )
         span = _range(entry.get("articles"))
         if sections:
             if "articles" in entry and span != (sections[0].first, sections[-1].last):
                 cf.error("articles", "a chapter's articles must be those of its sections")
             span = (sections[0].first, sections[-1].last)
         elif span is None:
-            cf.error("articles" if "articles" in entry else None,
-                     "a chapter needs 'articles' (the first and last 条 in it, e.g. 1-5) or 'sections'")
+            cf.error(
+                "articles" if "articles" in entry else None,
+                "a chapter needs 'articles' (the first and last 条 in it, e.g. 1-5) or 'sections'",
+            )
         if number is None or title is None or span is None:
             continue
         if number != len(chapters) + 1:
-            cf.error("number", f"numbering gap: 第{cn_number(number)}章 follows "
-                               f"{'第' + cn_number(len(chapters)) + '章' if chapters else 'the start'}"
-                               f" (expected 第{cn_number(len(chapters) + 1)}章)")
-        chapters.append(Chapter(doc, number, cn_number(number), title, span[0], span[1], tuple(sections),
-                                book, Source(str(f.path), line)))
+            cf.error(
+                "number",
+                f"numbering gap: 第{cn_number(number)}章 follows "
+                f"{'第' + cn_number(len(chapters)) + '章' if chapters else 'the start'}"
+                f" (expected 第{cn_number(len(chapters) + 1)}章)",
+            )
+        chapters.append(
+            Chapter(
+                doc,
+                number,
+                cn_number(number),
+                title,
+                span[0],
+                span[1],
+                tuple(sections),
+                book,
+                Source(str(f.path), line),
+            )
+        )
         # the 条 of consecutive sections and chapters follow on without gaps or overlaps
         runs = [(s.first, s.last, s.source.line, s.name) for s in sections]
         expected = chapters[-2].last + 1 if len(chapters) > 1 else 1
@@ -282,11 +339,15 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
             if first > last:
                 f.problems.error(f.path, sline, f"{name}: its articles run backwards ({first}-{last})")
             elif first != expected:
-                f.problems.error(f.path, sline, f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
-                                                f"but the 条 before it end at {expected - 1}"
-                                 if first > expected else
-                                 f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
-                                 f"which the 章 or 节 before it already holds")
+                f.problems.error(
+                    f.path,
+                    sline,
+                    f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
+                    f"but the 条 before it end at {expected - 1}"
+                    if first > expected
+                    else f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
+                    f"which the 章 or 节 before it already holds",
+                )
             expected = last + 1
 
     books: list[Book] = []
@@ -299,8 +360,10 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
         bf = Fields(entry, f.path, f.first, f.problems, {"number", "title", "chapters"})
         number, title, span = bf.int("number"), bf.str("title", max_len=200), _range(entry.get("chapters"))
         if span is None:
-            bf.error("chapters" if "chapters" in entry else None,
-                     "a book (编) needs 'chapters': the first and last 章 in it, e.g. 1-3")
+            bf.error(
+                "chapters" if "chapters" in entry else None,
+                "a book (编) needs 'chapters': the first and last 章 in it, e.g. 1-3",
+            )
         if number is None or title is None or span is None:
             continue
         if number != len(books) + 1:
@@ -313,16 +376,19 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
         for b in books:
             for n in range(b.first, b.last + 1):
                 owner[n] = b.number
-        chapters = [Chapter(c.doc, c.number, c.label, c.title, c.first, c.last, c.sections,
-                            owner.get(c.number), c.source) for c in chapters]
+        chapters = [
+            Chapter(c.doc, c.number, c.label, c.title, c.first, c.last, c.sections, owner.get(c.number), c.source)
+            for c in chapters
+        ]
         for c in chapters:
             if c.book is None:
                 f.problems.error(f.path, c.source.line, f"{c.name} is in no book (编)")
     return tuple(chapters), tuple(books)
 
 
-def place_articles(provisions: list[Provision], chapters: tuple[Chapter, ...], path: Path,
-                   problems: Problems) -> list[Provision]:
+def place_articles(
+    provisions: list[Provision], chapters: tuple[Chapter, ...], path: Path, problems: Problems
+) -> list[Provision]:
     """Each 条 told its 章 and 节; a 条 in no 章, or a 章 naming a 条 that is not there, is reported."""
     from dataclasses import replace
 
@@ -333,8 +399,11 @@ def place_articles(provisions: list[Provision], chapters: tuple[Chapter, ...], p
     for prov in provisions:
         chapter = next((c for c in chapters if c.holds(prov.number)), None)
         if chapter is None:
-            problems.error(prov.source.path, prov.source.line,
-                           f"{prov.name} is in no chapter: extend a chapter's 'articles' in {path.name}")
+            problems.error(
+                prov.source.path,
+                prov.source.line,
+                f"{prov.name} is in no chapter: extend a chapter's 'articles' in {path.name}",
+            )
             out.append(prov)
             continue
         section = next((s for s in chapter.sections if s.holds(prov.number)), None)
@@ -342,8 +411,11 @@ def place_articles(provisions: list[Provision], chapters: tuple[Chapter, ...], p
     last = chapters[-1].last
     missing = [n for n in range(1, last + 1) if n not in numbers]
     if missing:
-        problems.error(path, chapters[-1].source.line,
-                       f"the chapters name 条 that have no file: {', '.join(map(str, missing[:10]))}")
+        problems.error(
+            path,
+            chapters[-1].source.line,
+            f"the chapters name 条 that have no file: {', '.join(map(str, missing[:10]))}",
+        )
     return out
 
 
@@ -358,14 +430,16 @@ def check_numbering(provisions: list[Provision], missing_items: set[int], proble
             while expected in allowed and expected < prov.number:
                 expected += 1
             if prov.number > expected:
-                lost = [addresses.provision_name_of(kind, n) for n in range(expected, prov.number)
-                        if n not in allowed]
+                lost = [addresses.provision_name_of(kind, n) for n in range(expected, prov.number) if n not in allowed]
                 gap = "、".join(lost) if len(lost) <= 3 else f"{lost[0]} … {lost[-1]}, {len(lost)} in all,"
-                problems.error(prov.source.path, prov.source.line,
-                               f"numbering gap: {prov.name} follows "
-                               f"{addresses.provision_name_of(kind, expected - 1) if expected > 1 else 'the start'}"
-                               f" ({gap} missing" + ("; list items the source lost under their part's "
-                                                     "'missing_items')" if kind == "item" else ")"))
+                problems.error(
+                    prov.source.path,
+                    prov.source.line,
+                    f"numbering gap: {prov.name} follows "
+                    f"{addresses.provision_name_of(kind, expected - 1) if expected > 1 else 'the start'}"
+                    f" ({gap} missing"
+                    + ("; list items the source lost under their part's 'missing_items')" if kind == "item" else ")"),
+                )
             expected = prov.number + 1
 
 

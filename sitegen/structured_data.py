@@ -29,8 +29,10 @@ def _dump(data: dict) -> str:
 
 def _common(site: Site, doc: Document) -> dict:
     data = {
-        "@context": "https://schema.org", "@type": "Legislation",
-        "legislationType": doc.doc_type, "inLanguage": site.config.language,
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "legislationType": doc.doc_type,
+        "inLanguage": site.config.language,
         "legislationJurisdiction": JURISDICTION,
         "legislationPassedBy": [{"@type": "GovernmentOrganization", "name": n} for n in doc.issuer],
         "legislationDate": doc.date,
@@ -43,10 +45,12 @@ def _common(site: Site, doc: Document) -> dict:
 def document(site: Site, doc: Document) -> str:
     url = _url(site, doc)
     data = _common(site, doc) | {
-        "@id": url, "url": url, "name": doc.title, "alternateName": doc.short_title,
+        "@id": url,
+        "url": url,
+        "name": doc.title,
+        "alternateName": doc.short_title,
         "legislationIdentifier": doc.number or url,
-        "hasPart": [{"@type": "Legislation", "@id": _url(site, p),
-                     "name": citation(doc, p)} for p in doc.provisions],
+        "hasPart": [{"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)} for p in doc.provisions],
     }
     return _dump(data)
 
@@ -56,11 +60,16 @@ def chapter(site: Site, doc: Document, chapter: Chapter) -> str:
     url = _url(site, chapter)
     name = addresses.chapter_citation(doc, chapter)
     data = _common(site, doc) | {
-        "@id": url, "url": url, "name": name, "alternateName": chapter.title,
+        "@id": url,
+        "url": url,
+        "name": name,
+        "alternateName": chapter.title,
         "legislationIdentifier": name,
         "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
-        "hasPart": [{"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)}
-                    for p in doc.chapter_provisions(chapter)],
+        "hasPart": [
+            {"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)}
+            for p in doc.chapter_provisions(chapter)
+        ],
     }
     return _dump(data)
 
@@ -68,13 +77,19 @@ def chapter(site: Site, doc: Document, chapter: Chapter) -> str:
 def provision(site: Site, doc: Document, prov: Provision) -> str:
     url = _url(site, prov)
     data = _common(site, doc) | {
-        "@id": url, "url": url, "name": citation(doc, prov),
+        "@id": url,
+        "url": url,
+        "name": citation(doc, prov),
         "legislationIdentifier": citation(doc, prov),
         "text": "\n".join(p.full_text for p in prov.paragraphs),
         "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
     }
     chapter_ = doc.chapter(prov.chapter)
     if chapter_ is not None:  # a 条 of a 章 is part of it, and through it of the document
-        data["isPartOf"] = {"@type": "Legislation", "@id": _url(site, chapter_),
-                            "name": addresses.chapter_citation(doc, chapter_), "isPartOf": data["isPartOf"]}
+        data["isPartOf"] = {
+            "@type": "Legislation",
+            "@id": _url(site, chapter_),
+            "name": addresses.chapter_citation(doc, chapter_),
+            "isPartOf": data["isPartOf"],
+        }
     return _dump(data)

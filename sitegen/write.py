@@ -21,6 +21,7 @@ build leaves the previous output untouched.
 from __future__ import annotations
 
 import errno
+import contextlib
 import os
 import re
 import shutil
@@ -61,8 +62,9 @@ def check_output(out: Path, protected: list[Path]) -> None:
         if resolved == p or p.is_relative_to(resolved):
             raise OutputError(f"{shown(out)}: refusing to build into a folder that holds {shown(path)}")
         if p.is_dir() and resolved.is_relative_to(p):
-            raise OutputError(f"{shown(out)}: refusing to build inside the source folder {shown(path)}; "
-                              "choose an --out outside it")
+            raise OutputError(
+                f"{shown(out)}: refusing to build inside the source folder {shown(path)}; choose an --out outside it"
+            )
     for parent in resolved.parents:  # the nearest one that exists must be a folder
         try:
             mode = os.stat(parent).st_mode
@@ -129,8 +131,10 @@ def _lock(out: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise OutputBusy(f"{shown(out)}: another build is writing {shown(out)} (it holds "
-                              f"{shown(path)}); try again when it has finished") from None
+            raise OutputBusy(
+                f"{shown(out)}: another build is writing {shown(out)} (it holds "
+                f"{shown(path)}); try again when it has finished"
+            ) from None
         # The holder before us removes the file when it is done: lock the file that is
         # on disk now, not one that was removed between our open() and flock().
         try:
@@ -143,10 +147,8 @@ def _lock(out: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)  # while still holding it: the next build creates a fresh one
-        except OSError:
-            pass
         os.close(fd)
 
 
@@ -186,6 +188,7 @@ def _exchange(a: Path, b: Path) -> bool:
         _renameat2 = False
         if sys.platform.startswith("linux"):
             import ctypes
+
             try:
                 fn = ctypes.CDLL(None, use_errno=True).renameat2
             except (OSError, AttributeError):

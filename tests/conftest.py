@@ -22,14 +22,20 @@ sys.path.insert(0, str(ROOT))
 from sitegen.security import CSP  # noqa: E402  (the policy the site is built to work under)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run build.py as a reader of the README would, capturing its output."""
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +48,12 @@ def site_dir(tmp_path_factory) -> Path:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript",
-                      ".pf_meta": "application/octet-stream"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".pf_meta": "application/octet-stream",
+    }
 
     def send_error(self, code, message=None, explain=None):
         """A missing file gets the site's 404 page, as README's deployment notes ask of a host."""
@@ -131,8 +140,10 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     pg = context.new_page()
     pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}")
-          if m.type in ("error", "warning") else None)
+    pg.on(
+        "console",
+        lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
     pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
     yield pg
     context.close()

@@ -39,6 +39,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
+import contextlib
 
 VIEWPORT = {"width": 1200, "height": 900}
 
@@ -106,8 +107,10 @@ class Engine:
                     shows = repr(self.js(show))
                 except Exception as e:
                     shows = f"(nothing: {e})"
-                raise EngineError(f"{self.name}: timed out waiting for {what or fn}; page shows: {shows}"
-                                  + (f"; last error: {error}" if error else ""))
+                raise EngineError(
+                    f"{self.name}: timed out waiting for {what or fn}; page shows: {shows}"
+                    + (f"; last error: {error}" if error else "")
+                )
             time.sleep(0.03)
 
 
@@ -125,8 +128,10 @@ class Chromium(Engine):
         self.context.add_init_script(f"({RECORDER})()")
         self.page = self.context.new_page()
         self._native: list[str] = []
-        self.page.on("console", lambda m: self._native.append(f"console {m.type}: {m.text}")
-                     if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console",
+            lambda m: self._native.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         self.page.on("pageerror", lambda e: self._native.append(f"page error: {e}"))
 
     def goto(self, url):
@@ -237,10 +242,22 @@ class Gecko(Engine):
             raise EngineError(f"gecko: {FIREFOX} is not installed (apt-get install firefox-esr)")
         self.profile = tempfile.mkdtemp(prefix="gecko-profile-")
         Path(self.profile, "user.js").write_text(
-            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items()))
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items())
+        )
         self.proc = subprocess.Popen(
-            [binary, "--headless", "--no-remote", "--profile", self.profile, "--remote-debugging-port=0",
-             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                binary,
+                "--headless",
+                "--no-remote",
+                "--profile",
+                self.profile,
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             self.bidi = _BiDi(self._listening(timeout=60) + "/session")
             caps = self.bidi("session.new", capabilities={"alwaysMatch": {"acceptInsecureCerts": False}})
@@ -278,9 +295,15 @@ class Gecko(Engine):
         self.bidi("browsingContext.navigate", context=self.context, url=url, wait="complete")
 
     def js(self, fn, *args):
-        result = self.bidi("script.callFunction", functionDeclaration=fn, awaitPromise=True,
-                           target={"context": self.context}, arguments=[_local(a) for a in args],
-                           resultOwnership="none", serializationOptions={"maxObjectDepth": 8})
+        result = self.bidi(
+            "script.callFunction",
+            functionDeclaration=fn,
+            awaitPromise=True,
+            target={"context": self.context},
+            arguments=[_local(a) for a in args],
+            resultOwnership="none",
+            serializationOptions={"maxObjectDepth": 8},
+        )
         if result["type"] == "exception":
             raise EngineError(f"gecko: script error: {result['exceptionDetails'].get('text')}")
         return _remote(result["result"])
@@ -289,43 +312,65 @@ class Gecko(Engine):
         self.bidi("input.performActions", context=self.context, actions=list(sources))
 
     def click(self, css):
-        box = self.js("""(css) => { const e = document.querySelector(css); if (!e) return "nothing matches";
+        box = self.js(
+            """(css) => { const e = document.querySelector(css); if (!e) return "nothing matches";
             if (!e.checkVisibility({visibilityProperty: true})) return "not visible";
             e.scrollIntoView({block: "center", behavior: "instant"}); const r = e.getClientRects()[0];
-            return [r.left + Math.min(r.width / 2, 8), r.top + r.height / 2]; }""", css)
+            return [r.left + Math.min(r.width / 2, 8), r.top + r.height / 2]; }""",
+            css,
+        )
         if isinstance(box, str):
             raise EngineError(f"gecko: cannot click {css}: {box}")
         x, y = (round(v) for v in box)
-        self._actions({"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
-            {"type": "pointerMove", "x": x, "y": y, "origin": "viewport"},
-            {"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]})
+        self._actions(
+            {
+                "type": "pointer",
+                "id": "mouse",
+                "parameters": {"pointerType": "mouse"},
+                "actions": [
+                    {"type": "pointerMove", "x": x, "y": y, "origin": "viewport"},
+                    {"type": "pointerDown", "button": 0},
+                    {"type": "pointerUp", "button": 0},
+                ],
+            }
+        )
 
     def press(self, *keys):
         for k in keys:
             seq = KEYS_BIDI[k]
-            self._actions({"type": "key", "id": "keyboard", "actions":
-                           [{"type": "keyDown", "value": v} for v in seq]
-                           + [{"type": "keyUp", "value": v} for v in reversed(seq)]})
+            self._actions(
+                {
+                    "type": "key",
+                    "id": "keyboard",
+                    "actions": [{"type": "keyDown", "value": v} for v in seq]
+                    + [{"type": "keyUp", "value": v} for v in reversed(seq)],
+                }
+            )
 
     def type(self, text):
-        self._actions({"type": "key", "id": "keyboard", "actions":
-                       [a for c in text for a in ({"type": "keyDown", "value": c}, {"type": "keyUp", "value": c})]})
+        self._actions(
+            {
+                "type": "key",
+                "id": "keyboard",
+                "actions": [a for c in text for a in ({"type": "keyDown", "value": c}, {"type": "keyUp", "value": c})],
+            }
+        )
 
     def problems(self):
         own = self.js(DRAIN)  # also a round trip, after which earlier log events have arrived
-        native = [f"console {e['params'].get('level')}: {e['params'].get('text')}"
-                  for e in self.bidi.events if e.get("method") == "log.entryAdded"
-                  and e["params"].get("level") in ("error", "warn")]
+        native = [
+            f"console {e['params'].get('level')}: {e['params'].get('text')}"
+            for e in self.bidi.events
+            if e.get("method") == "log.entryAdded" and e["params"].get("level") in ("error", "warn")
+        ]
         self.bidi.events.clear()
         return native + own
 
     def close(self):
         try:
             if hasattr(self, "bidi"):
-                try:
+                with contextlib.suppress(Exception):
                     self.bidi("browser.close")
-                except Exception:
-                    pass
                 self.bidi.close()
             self.proc.wait(timeout=20)
         except Exception:
@@ -352,9 +397,12 @@ class Xvfb:
         if not binary:
             raise EngineError("webkit: Xvfb is not installed (apt-get install xvfb)")
         read, write = os.pipe()
-        self.proc = subprocess.Popen([binary, "-displayfd", str(write), "-nolisten", "tcp",
-                                      "-screen", "0", "1280x1024x24"], pass_fds=[write],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [binary, "-displayfd", str(write), "-nolisten", "tcp", "-screen", "0", "1280x1024x24"],
+            pass_fds=[write],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write)
         # Xvfb writes the display number and a newline once it accepts connections; the
         # pipe stays open until then (a write to a closed pipe would kill it).
@@ -432,7 +480,8 @@ class WebKit(Engine):
             ({RECORDER})();
             Promise.resolve().then(() => ({fn}).apply(null, args))
               .then((v) => done({{ok: v === undefined ? null : v}}), (e) => done({{error: String(e && e.stack || e)}}));""",
-            *args)
+            *args,
+        )
         if "error" in value:
             raise EngineError(f"webkit: script error: {value['error']}")
         return value["ok"]
@@ -440,7 +489,10 @@ class WebKit(Engine):
     def click(self, css):
         from selenium.webdriver.common.by import By
 
-        self.js("(css) => { const e = document.querySelector(css); e && e.scrollIntoView({block: 'center', behavior: 'instant'}); }", css)
+        self.js(
+            "(css) => { const e = document.querySelector(css); e && e.scrollIntoView({block: 'center', behavior: 'instant'}); }",
+            css,
+        )
         found = self.driver.find_elements(By.CSS_SELECTOR, css)
         if not found:
             raise EngineError(f"webkit: nothing matches {css}")

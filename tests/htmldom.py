@@ -36,8 +36,11 @@ class Element:
 
     def find_all(self, tag: str | None = None, cls: str | None = None, **attrs):
         for el in self.iter():
-            if (tag is None or el.tag == tag) and (cls is None or cls in el.classes) and all(
-                    el.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
+            if (
+                (tag is None or el.tag == tag)
+                and (cls is None or cls in el.classes)
+                and all(el.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
+            ):
                 yield el
 
     def find(self, tag: str | None = None, cls: str | None = None, **attrs):

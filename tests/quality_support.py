@@ -66,9 +66,8 @@ def executable(name: str, install: str) -> str:
 def java() -> str:
     exe = executable("java", "apt-get install -y default-jre-headless")
     version = subprocess.run([exe, "-version"], capture_output=True, text=True).stderr
-    if " version \"1." in version:  # Java 8 and older; the Nu checker needs 11+
-        pytest.fail(f"the Nu Html Checker needs Java 11 or later, found: {version.splitlines()[0]}",
-                    pytrace=False)
+    if ' version "1.' in version:  # Java 8 and older; the Nu checker needs 11+
+        pytest.fail(f"the Nu Html Checker needs Java 11 or later, found: {version.splitlines()[0]}", pytrace=False)
     return exe
 
 
@@ -82,5 +81,8 @@ def wait_for_search_results(page, timeout: float = 15_000) -> None:
         page.wait_for_selector(SEARCH_RESULT, timeout=timeout)
     except Exception:  # noqa: BLE001 - Playwright's TimeoutError; report what the page shows
         status = page.locator("#search-status").text_content() if page.locator("#search-status").count() else ""
-        pytest.fail(f"search.html?q={SEARCH_QUERY} showed no results ({SEARCH_RESULT}) within "
-                    f"{timeout / 1000:.0f} s; status: {status!r}", pytrace=False)
+        pytest.fail(
+            f"search.html?q={SEARCH_QUERY} showed no results ({SEARCH_RESULT}) within "
+            f"{timeout / 1000:.0f} s; status: {status!r}",
+            pytrace=False,
+        )

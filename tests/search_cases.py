@@ -24,10 +24,11 @@ DOCS = ("yrd-decision", "digital-trade-plan")
 
 # --- what the content says, read independently of the generator ----------------------
 
+
 def _front_matter(path: Path) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
+    return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
 def _plain(markdown: str) -> str:
@@ -112,8 +113,11 @@ def latin_match(query: str, slug: str) -> bool:
 
 def expected_terms(query: str) -> set[str]:
     terms = terms_of(query)
-    return {slug for slug, forms in GLOSSARY.items()
-            if all(any(t in fold(f) for f in forms) for t in terms) or latin_match(query, slug)}
+    return {
+        slug
+        for slug, forms in GLOSSARY.items()
+        if all(any(t in fold(f) for f in forms) for t in terms) or latin_match(query, slug)
+    }
 
 
 def occurrences_in(text: str, terms: list[str]) -> int:
@@ -127,15 +131,32 @@ def occurrences_in(text: str, terms: list[str]) -> int:
 
 
 QUERIES = [
-    "长三角", "知识产权", "飞地", "科创飞地", "挂帅", "创飞", "质量", "中试平台", "小语种",
+    "长三角",
+    "知识产权",
+    "飞地",
+    "科创飞地",
+    "挂帅",
+    "创飞",
+    "质量",
+    "中试平台",
+    "小语种",
     "元宇宙",  # occurs nowhere: no results
     "的",  # a single character
-    "G60", "DEPA", "Chinagoods", "2027", "60", "goods", "chinaGOODS", "Ｇ６０",
+    "G60",
+    "DEPA",
+    "Chinagoods",
+    "2027",
+    "60",
+    "goods",
+    "chinaGOODS",
+    "Ｇ６０",
     "数字 人才",  # several terms: all of them
     "  知识产权   保护 ",
     "协同发展，",  # full-width comma, as the text has it
     "协同发展,",  # half-width: the same (width is ignored)
-    "1+3+N", "e港通", "，",
+    "1+3+N",
+    "e港通",
+    "，",
     "自主可控。省科学技术",  # across two paragraphs: not a match
 ]
 NONE_EXPECTED = {"元宇宙", "自主可控。省科学技术"}

@@ -11,6 +11,8 @@ from its lines of the seed and compared with content/yrd-decision.
 
 from __future__ import annotations
 
+import os
+
 import json
 import re
 from pathlib import Path
@@ -50,23 +52,35 @@ def imported(tmp_path_factory):
     root = tmp_path_factory.mktemp("anydoc")
     content = root / "content"
     content.mkdir()
-    (content / "topics.yaml").write_text("- {slug: lvhua, name: 绿化, description: 与绿化有关的条文。}\n",
-                                         encoding="utf-8")
+    (content / "topics.yaml").write_text(
+        "- {slug: lvhua, name: 绿化, description: 与绿化有关的条文。}\n", encoding="utf-8"
+    )
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     messages = {}
     for slug, name in (("garden", "garden-regulation.txt"), ("reading", "reading-plan.txt")):
-        code = importer.run(DATA / name, slug, content, out=open("/dev/null", "w"),
-                            err=(buf := _Buffer()))
+        with open(os.devnull, "w") as devnull:
+            code = importer.run(DATA / name, slug, content, out=devnull, err=(buf := _Buffer()))
         assert code == 0, buf.text
         messages[slug] = buf.text
     # What an editor does next, as the import asked: the plan's date and issuer, a topic.
     doc = content / "reading" / "_document.md"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("date_issued: null", "date_issued: 2030-04-01")
-                   .replace("（待填写）", "示例市人民政府办公厅", 1), encoding="utf-8")
+    doc.write_text(
+        doc.read_text(encoding="utf-8")
+        .replace("date_issued: null", "date_issued: 2030-04-01")
+        .replace("（待填写）", "示例市人民政府办公厅", 1),
+        encoding="utf-8",
+    )
     art = content / "garden" / "05.md"
     art.write_text(art.read_text(encoding="utf-8").replace("topics: []", "topics: [lvhua]"), encoding="utf-8")
-    opts = Options(content=content, site_file=root / "site.yaml", manifest=None, out=root / "_site",
-                   search=False, cache=None, jobs=1)
+    opts = Options(
+        content=content,
+        site_file=root / "site.yaml",
+        manifest=None,
+        out=root / "_site",
+        search=False,
+        cache=None,
+        jobs=1,
+    )
     build(opts)
     return root, opts, messages
 
@@ -98,8 +112,10 @@ def test_import_reports_every_doubtful_place(imported):
 def test_imported_files_are_plain_markdown(imported):
     root, _, _ = imported
     text = (root / "content" / "garden" / "04.md").read_text(encoding="utf-8")
-    assert text.endswith("新建社区花园应当具备下列条件：\n1. 有固定的场地；\n2. 有管理方案，方案包括：\n"
-                         "   1. 种植计划；\n   2. 用水安排（含雨水收集）；\n3. 有不少于五名志愿者。\n")
+    assert text.endswith(
+        "新建社区花园应当具备下列条件：\n1. 有固定的场地；\n2. 有管理方案，方案包括：\n"
+        "   1. 种植计划；\n   2. 用水安排（含雨水收集）；\n3. 有不少于五名志愿者。\n"
+    )
     doc = (root / "content" / "garden" / "_document.md").read_text(encoding="utf-8")
     assert "numbering: 第一条" in doc and "structure: 法规型" in doc
     assert "来源第5—10行为原文目录" in doc  # the note on the 目录, for the 校勘说明
@@ -132,11 +148,25 @@ def test_pages_and_every_published_address(imported):
     garden = site.document("garden")
     assert [c.page for c in garden.chapters] == [f"garden/chapter-{n}.html" for n in (1, 2, 3)]
     assert [(p.number, p.chapter, p.section) for p in garden.provisions] == [
-        (1, 1, None), (2, 1, None), (3, 2, 1), (4, 2, 1), (5, 2, 2), (6, 2, 2), (7, 3, None)]
+        (1, 1, None),
+        (2, 1, None),
+        (3, 2, 1),
+        (4, 2, 1),
+        (5, 2, 2),
+        (6, 2, 2),
+        (7, 3, None),
+    ]
     promised = addresses.published(site)
-    for a in ("garden/chapter-2.html#chapter-2-section-1", "garden/index.html#chapter-2-section-2",
-              "garden/4.html#art-4-p1-i2-s2", "garden/index.html#art-4-p1-i2-s2", "garden/3.html#art-3-p1-i3",
-              "reading/2.html#item-2-p1-s2", "reading/part-3.html#part-3-p1", "reading/4.html#item-4-p2"):
+    for a in (
+        "garden/chapter-2.html#chapter-2-section-1",
+        "garden/index.html#chapter-2-section-2",
+        "garden/4.html#art-4-p1-i2-s2",
+        "garden/index.html#art-4-p1-i2-s2",
+        "garden/3.html#art-3-p1-i3",
+        "reading/2.html#item-2-p1-s2",
+        "reading/part-3.html#part-3-p1",
+        "reading/4.html#item-4-p2",
+    ):
         assert a in promised, a
         path, _, anchor = a.partition("#")
         assert f'id="{anchor}"' in page(root, path), a
@@ -148,7 +178,10 @@ def test_citations(imported):
     title = "《示例市社区花园管理条例》"
     # one 款: the 款 is not named (as in legal usage); 项 and 目 are
     assert f'id="art-4-p1-i2" data-cite="{title}第四条第（二）项"' in html
-    assert f'id="art-4-p1-i2-s1" data-cite="{title}第四条第（二）项第1目" data-cite-short="《条例》第四条第（二）项第1目"' in html
+    assert (
+        f'id="art-4-p1-i2-s1" data-cite="{title}第四条第（二）项第1目" data-cite-short="《条例》第四条第（二）项第1目"'
+        in html
+    )
     html = page(root, "garden/3.html")
     assert f'id="art-3-p1-i3" data-cite="{title}第三条第一款第（三）项"' in html
     assert f'id="art-3-p2" data-cite="{title}第三条第二款"' in html
@@ -170,7 +203,9 @@ def test_table_of_contents_and_chapter_pages(imported):
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', chapter).group(1))
     assert ld["name"] == "《示例市社区花园管理条例》第二章"
     assert [p["name"] for p in ld["hasPart"]][-1] == "《示例市社区花园管理条例》第六条"
-    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(root, "garden/4.html")).group(1))
+    ld = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page(root, "garden/4.html")).group(1)
+    )
     assert ld["isPartOf"]["@id"].endswith("garden/chapter-2.html")
     assert "（二）有管理方案，方案包括：1.种植计划；" in ld["text"]
 
@@ -195,7 +230,10 @@ def test_downloads_follow_the_schema(imported):
     para = data["provisions"][3]["paragraphs"][0]
     assert para["items"][1]["items"][0]["citation"] == "《示例市社区花园管理条例》第四条第（二）项第1目"
     text = page(root, "garden/garden.txt")
-    assert "第二章 建设与养护\n\n第一节 建设\n\n第三条　社区花园的建设应当遵循下列原则：\n（一）因地制宜，节约用地；" in text
+    assert (
+        "第二章 建设与养护\n\n第一节 建设\n\n第三条　社区花园的建设应当遵循下列原则：\n（一）因地制宜，节约用地；"
+        in text
+    )
     md = page(root, "garden/garden.md")
     assert "\n## 第二章 建设与养护\n\n### 第一节 建设\n\n#### 第三条\n" in md
 
@@ -223,6 +261,7 @@ def test_import_exit_codes(tmp_path, capsys):
 
 # --- the seed's decision, imported and compared with content/yrd-decision ------------------
 
+
 @pytest.fixture(scope="module")
 def seed_import(tmp_path_factory):
     if not SEED.is_file():
@@ -239,7 +278,7 @@ def _read(path: Path) -> tuple[dict, list[str]]:
 
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---\n", 4)
-    body = [p for p in re.split(r"\n\s*\n", text[end + 5:].strip()) if p.strip()]
+    body = [p for p in re.split(r"\n\s*\n", text[end + 5 :].strip()) if p.strip()]
     return yaml.safe_load(text[4:end]), body
 
 

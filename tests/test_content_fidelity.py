@@ -40,19 +40,44 @@ def seed_path() -> Path:
 # KNOWN EDITS (DESIGN.md §4), as data
 # --------------------------------------------------------------------------
 
-CN = [None, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-      "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十",
-      "二十一", "二十二", "二十三", "二十四", "二十五"]
+CN = [
+    None,
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+]
 
 # The 公告第33号 block sits inside provision 七 in the seed (between 推 and 动).
 # It moves to the decision's _document.md, section {#announcement}, after the
 # gazette rubric "## 公告"; its heading goes one level down (## -> ###).
 MOVED_BLOCK = {
     "from_provision": 7,
-    "after_seed_block": 0,           # it follows provision 七's first block
+    "after_seed_block": 0,  # it follows provision 七's first block
     "first_line": "## 浙江省第十四届人民代表大会常务委员会公告",
     "last_line": "2025年7月31日",
-    "into_paragraph": 1,             # content paragraph of 七 it was cut out of
+    "into_paragraph": 1,  # content paragraph of 七 it was cut out of
     "after_text": "资金一体化配置，推",  # ...exactly after this text
 }
 HEADING_LEVEL_EDITS = {  # seed line -> content line
@@ -67,11 +92,11 @@ ALLOWED_LINE_BREAKS = {
 # number -> [(index of the continuation block in the seed unit, end of the
 #             previous block, start of the continuation block)]
 DECISION_JOINS = {
-    3: [(2, "部", "署")],                 # 部|署
-    7: [(1, "推", "动")],                 # 推|[公告]|动 (after the block is moved)
-    9: [(1, "高", "新技术")],             # 高|新技术
-    11: [(3, "竞争力", "力的")],          # 竞争力|力的 (see DOUBLED)
-    15: [(1, "安徽", "省")],              # 安徽|省
+    3: [(2, "部", "署")],  # 部|署
+    7: [(1, "推", "动")],  # 推|[公告]|动 (after the block is moved)
+    9: [(1, "高", "新技术")],  # 高|新技术
+    11: [(3, "竞争力", "力的")],  # 竞争力|力的 (see DOUBLED)
+    15: [(1, "安徽", "省")],  # 安徽|省
 }
 # The plan is set in columns COLUMN_LINES text lines tall. A blank line inside an
 # item that splits a word is a column break: joined. A blank line that falls after a
@@ -80,9 +105,9 @@ DECISION_JOINS = {
 # decisions independently from the seed's line numbers.
 COLUMN_LINES = 37
 PLAN_JOINS = {  # column breaks inside plan items
-    7: [(1, "赛", "事")],                 # 赛|事   (blank seed line 162)
-    12: [(1, "创", "业")],                # 创|业   (blank seed line 206)
-    15: [(1, "智能化", "水平")],          # 智能化|水平 (blank seed line 251)
+    7: [(1, "赛", "事")],  # 赛|事   (blank seed line 162)
+    12: [(1, "创", "业")],  # 创|业   (blank seed line 206)
+    15: [(1, "智能化", "水平")],  # 智能化|水平 (blank seed line 251)
 }
 # Paragraphs of every plan unit, as data. Every unit is one paragraph except:
 #   （十二）: blank seed line 211, after the 4th text line of the column that starts
@@ -139,6 +164,7 @@ def exact(seed_text: str) -> str:
 # seed parser
 # --------------------------------------------------------------------------
 
+
 def blocks_of(lines: list[str]) -> list[list[str]]:
     out, cur = [], []
     for line in lines:
@@ -168,7 +194,7 @@ def seed() -> dict:
     titles = [i for i, line in enumerate(lines) if line.startswith("# ")]
     assert len(titles) == 2, "the seed holds two documents, each with a '# ' title"
     dec_blocks = blocks_of(lines[: titles[1]])
-    plan_blocks = blocks_of(lines[titles[1]:])
+    plan_blocks = blocks_of(lines[titles[1] :])
 
     # decision: prelude, then provisions 一、…十九、 in order
     prov: dict[int, list[list[str]]] = {}
@@ -186,11 +212,10 @@ def seed() -> dict:
 
     # plan: title, notice (heading … date line), fragment, parts and items
     assert plan_blocks[0][0].startswith("# ")
-    date_i = next(i for i, b in enumerate(plan_blocks)
-                  if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", b[0].strip()))
-    notice = plan_blocks[1: date_i + 1]
+    date_i = next(i for i, b in enumerate(plan_blocks) if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", b[0].strip()))
+    notice = plan_blocks[1 : date_i + 1]
     units: list[dict] = []  # in seed order: {"kind": part|item|fragment, "number", "blocks"}
-    for b in plan_blocks[date_i + 1:]:
+    for b in plan_blocks[date_i + 1 :]:
         m_part, m_item = PART_RE.match(b[0]), ITEM_RE.match(b[0])
         if m_part:
             units.append({"kind": "part", "number": CN_INT[m_part.group(1)], "blocks": [b]})
@@ -200,15 +225,22 @@ def seed() -> dict:
             units.append({"kind": "fragment", "number": None, "blocks": [b]})
         else:
             units[-1]["blocks"].append(b)
-    return {"raw": raw, "dec_title": lines[titles[0]], "plan_title": lines[titles[1]],
-            "prelude": prelude, "prov": prov, "notice": notice, "units": units}
+    return {
+        "raw": raw,
+        "dec_title": lines[titles[0]],
+        "plan_title": lines[titles[1]],
+        "prelude": prelude,
+        "prov": prov,
+        "notice": notice,
+        "units": units,
+    }
 
 
 def seed_decision_units(n: int) -> list[list[str]]:
     blocks = list(seed()["prov"][n])
     if n == MOVED_BLOCK["from_provision"]:
         i, j = moved_span(blocks)
-        del blocks[i: j + 1]
+        del blocks[i : j + 1]
     return blocks
 
 
@@ -240,8 +272,9 @@ def expected_paragraphs(blocks: list[list[str]], joins: list[tuple[int, str, str
         t = btext(b)
         if k in join_at:
             left, right = join_at[k]
-            assert fold(paras[-1]).endswith(fold(left)) and fold(t).startswith(fold(right)), \
+            assert fold(paras[-1]).endswith(fold(left)) and fold(t).startswith(fold(right)), (
                 f"join {left}|{right} is not at seed block {k}"
+            )
             paras[-1] += t
         else:
             paras.append(t)
@@ -253,11 +286,12 @@ def expected_paragraphs(blocks: list[list[str]], joins: list[tuple[int, str, str
 # content parser
 # --------------------------------------------------------------------------
 
+
 def read_md(rel: str) -> tuple[dict, str]:
     text = (CONTENT / rel).read_text(encoding="utf-8")
     assert text.startswith("---\n"), rel
     end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5:]
+    return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
 def body_paragraphs(body: str) -> list[str]:
@@ -295,6 +329,7 @@ def check_paragraph(where: str, content: str, seed_text: str) -> None:
 # tests
 # --------------------------------------------------------------------------
 
+
 def test_document_titles():
     fm, _ = read_md(f"{DEC}/_document.md")
     assert "# " + fm["title"] == seed()["dec_title"]
@@ -316,7 +351,7 @@ def test_part_headings():
         prefix = CN[n] + "、"
         assert head.startswith(prefix)
         assert parts[n]["label"] == CN[n]
-        check_paragraph(f"part {n} heading", parts[n]["heading"], head[len(prefix):])
+        check_paragraph(f"part {n} heading", parts[n]["heading"], head[len(prefix) :])
     assert seen == {3, 4, 5, 6, 8, 9}
     p9, _ = read_md(f"{PLAN}/part-9.md")
     assert p9["title"] == parts[9]["heading"]
@@ -330,7 +365,7 @@ def test_decision_announcement_and_preamble():
     assert len(prelude) >= 3 and prelude[1][0] == seed()["dec_title"]
     blocks7 = seed()["prov"][7]
     i, j = moved_span(blocks7)
-    expected_ann = [prelude[0]] + blocks7[i: j + 1]
+    expected_ann = [prelude[0]] + blocks7[i : j + 1]
     exp_lines = []
     for b in expected_ann:
         exp_lines.append("\n".join(fullwidth(HEADING_LEVEL_EDITS.get(line, line)) for line in b))
@@ -357,14 +392,14 @@ def test_decision_provision(n):
     first = btext(blocks[0])
     assert first.startswith(CN[n] + "、")
     paras = expected_paragraphs(blocks, DECISION_JOINS.get(n, []))
-    paras[0] = paras[0][len(CN[n]) + 1:]          # number prefix is rendered from `label`
+    paras[0] = paras[0][len(CN[n]) + 1 :]  # number prefix is rendered from `label`
     for (doc, num, p), (seed_s, content_s) in DOUBLED.items():
         if doc == DEC and num == n:
             assert paras[p - 1].count(seed_s) == 1
             paras[p - 1] = paras[p - 1].replace(seed_s, content_s)
     got = body_paragraphs(body)
     assert len(got) == len(paras), f"provision {n}: {len(got)} paragraphs, seed gives {len(paras)}"
-    for k, (c, s) in enumerate(zip(got, paras), 1):
+    for k, (c, s) in enumerate(zip(got, paras, strict=False), 1):
         check_paragraph(f"{DEC} {n} paragraph {k}", c, s)
 
 
@@ -375,7 +410,7 @@ PLAN_UNITS = list(range(3, 26)) + ["part-9"]
 def test_plan_unit(n):
     fm, body = read_md(item_file(n))
     if n == "part-9":
-        blocks = seed_part(9)[1:]            # text after the "## 九、组织保障" heading
+        blocks = seed_part(9)[1:]  # text after the "## 九、组织保障" heading
         assert fm["number"] == 9 and fm["label"] == "九"
         paras = expected_paragraphs(blocks, [])
     else:
@@ -388,13 +423,14 @@ def test_plan_unit(n):
         else:
             m = ITEM_RE.match(paras[0])
             assert m and CN_INT[m.group(1)] == n
-            paras[0] = paras[0][m.end():]     # （四） is rendered from `label`
+            paras[0] = paras[0][m.end() :]  # （四） is rendered from `label`
             lead = paras[0][: paras[0].index("。") + 1]
             check_paragraph(f"item {n} title", fm["title"], lead)
     got = body_paragraphs(body)
-    assert len(got) == len(paras) == PLAN_PARAGRAPHS[n], \
+    assert len(got) == len(paras) == PLAN_PARAGRAPHS[n], (
         f"{n}: {len(got)} paragraphs in content, {len(paras)} by the seed, {PLAN_PARAGRAPHS[n]} expected"
-    for k, (c, s) in enumerate(zip(got, paras), 1):
+    )
+    for k, (c, s) in enumerate(zip(got, paras, strict=False), 1):
         check_paragraph(f"{PLAN} {n} paragraph {k}", c, s)
     if n != "part-9" and n != ORPHAN_FRAGMENT["number"]:
         assert got[0].startswith(fm["title"])
@@ -423,7 +459,7 @@ def classify_blank_lines(lines: list[tuple[int, str]], column_lines: int = COLUM
     "paragraph_breaks": {line number: text lines of the column before it}}.
     Raises AssertionError when the seed does not bear the rule out.
     """
-    blanks = []          # (blank line number, unit, splits a word)
+    blanks = []  # (blank line number, unit, splits a word)
     text_lines = []
     prev = None
     blank = None
@@ -452,9 +488,10 @@ def classify_blank_lines(lines: list[tuple[int, str]], column_lines: int = COLUM
 
     breaks = [no for no, _, split in blanks if split]
     assert breaks, "no blank line splits a word: no column break to count from"
-    for a, b in zip(breaks, breaks[1:]):
-        assert between(a, b) == column_lines, \
+    for a, b in zip(breaks, breaks[1:], strict=False):
+        assert between(a, b) == column_lines, (
             f"column breaks at seed lines {a} and {b}: {between(a, b)} text lines between them, not {column_lines}"
+        )
     units: dict = {}
     paragraph_breaks = {}
     for no, u, split in blanks:
@@ -464,8 +501,9 @@ def classify_blank_lines(lines: list[tuple[int, str]], column_lines: int = COLUM
             before = [b for b in breaks if b < no]
             assert before, f"seed line {no}: blank line before the first column break cannot be placed"
             pos = between(before[-1], no)
-            assert 0 < pos < column_lines, \
+            assert 0 < pos < column_lines, (
                 f"seed line {no}: blank line after a full stop at the end of a column ({pos} lines): undecidable"
+            )
             kind = "paragraph"
             paragraph_breaks[no] = pos
         units.setdefault(u, []).append(kind)
@@ -487,8 +525,9 @@ def test_plan_blank_lines_follow_the_column_rule():
     assert rule["paragraph_breaks"] == PARAGRAPH_BREAK_LINES
     after_last = [(no, s) for no, s in plan_lines() if no > COLUMN_BREAK_LINES[-1] and s.strip()]
     no, last = after_last[COLUMN_LINES - 1]
-    assert no == UNMARKED_COLUMN_BREAK_AFTER and not last.strip().endswith(SENTENCE_END), \
+    assert no == UNMARKED_COLUMN_BREAK_AFTER and not last.strip().endswith(SENTENCE_END), (
         "the 37th text line after the last marked column break should end inside a word"
+    )
     joins = {u: [k for k, kind in enumerate(kinds, 1) if kind == "column"] for u, kinds in rule["units"].items()}
     assert {u: ks for u, ks in joins.items() if ks} == {n: [k for k, _, _ in js] for n, js in PLAN_JOINS.items()}
     derived = {u: 1 + rule["units"].get(u, []).count("paragraph") for u in PLAN_PARAGRAPHS}
@@ -504,22 +543,27 @@ def test_the_plan_notes_state_the_column_evidence():
     for no in COLUMN_BREAK_LINES + [UNMARKED_COLUMN_BREAK_AFTER]:
         assert str(no) in text, f"校勘说明 does not cite seed line {no}"
     for no, pos in PARAGRAPH_BREAK_LINES.items():
-        assert str(no) in text and f"第{pos}行" in text, f"校勘说明 does not cite seed line {no} (line {pos} of its column)"
+        assert str(no) in text and f"第{pos}行" in text, (
+            f"校勘说明 does not cite seed line {no} (line {pos} of its column)"
+        )
 
 
 def test_column_rule_self_check():
     """The rule derives paragraphs, and refuses a seed that does not bear it out."""
+
     def numbered(*lines):
         return list(enumerate(lines, 1))
+
     ok = numbered("（一）甲", "", "乙。", "", "丙。", "丁", "", "戊。")  # columns of 3 lines: 乙。丙。丁
     rule = classify_blank_lines(ok, column_lines=3)
     assert rule["units"] == {1: ["column", "paragraph", "column"]}
     assert rule["paragraph_breaks"] == {4: 1}
-    with pytest.raises(AssertionError, match="text lines between"):   # a column of 4 lines
+    with pytest.raises(AssertionError, match="text lines between"):  # a column of 4 lines
         classify_blank_lines(numbered("（一）甲", "", "乙。", "丙。", "丙。", "丁", "", "戊。"), column_lines=3)
-    with pytest.raises(AssertionError, match="undecidable"):          # a full stop at a column's end
-        classify_blank_lines(numbered("（一）甲", "", "乙。", "丙。", "丁", "", "戊。", "己。", "庚。", "", "辛。"),
-                             column_lines=3)
+    with pytest.raises(AssertionError, match="undecidable"):  # a full stop at a column's end
+        classify_blank_lines(
+            numbered("（一）甲", "", "乙。", "丙。", "丁", "", "戊。", "己。", "庚。", "", "辛。"), column_lines=3
+        )
 
 
 def test_plan_items_in_their_parts():
@@ -565,7 +609,7 @@ def test_fullwidth_punctuation_in_chinese_text():
                 a = t[m.start() - 1] if m.start() else ""
                 b = t[m.end()] if m.end() < len(t) else ""
                 if not (is_latin_alnum(a) and is_latin_alnum(b)):
-                    bad.append(f"{rel}: {t[max(0, m.start() - 8): m.end() + 8]!r}")
+                    bad.append(f"{rel}: {t[max(0, m.start() - 8) : m.end() + 8]!r}")
     assert not bad, "ASCII punctuation in Chinese text:\n" + "\n".join(bad)
 
 

@@ -15,9 +15,34 @@ import yaml
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 DEC = "yrd-decision"
 PLAN = "digital-trade-plan"
-CN = [None, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-      "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十",
-      "二十一", "二十二", "二十三", "二十四", "二十五"]
+CN = [
+    None,
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+]
 DECISION_NUMBERS = list(range(1, 20))
 PLAN_ITEMS = list(range(3, 26))
 PLAN_MISSING_ITEMS = [1, 2]
@@ -38,7 +63,7 @@ def read_md(path: Path) -> tuple[dict, str]:
     end = text.index("\n---\n", 4)
     fm = yaml.safe_load(text[4:end])
     assert isinstance(fm, dict), f"{path}: front matter is not a mapping"
-    return fm, text[end + 5:]
+    return fm, text[end + 5 :]
 
 
 def paragraphs(body: str) -> list[str]:
@@ -66,6 +91,7 @@ def all_provisions() -> dict[str, tuple[dict, str]]:
 
 # ---------------------------------------------------------------- files
 
+
 def test_exactly_the_expected_files():
     dec = sorted(p.name for p in (CONTENT / DEC).glob("*.md"))
     assert dec == sorted(["_document.md"] + [f"{n:02d}.md" for n in DECISION_NUMBERS])
@@ -83,6 +109,7 @@ def test_no_raw_html_and_clean_files():
 
 
 # ---------------------------------------------------------------- topics
+
 
 def test_topics_file():
     ts = topics()
@@ -113,6 +140,7 @@ def test_every_topic_exists_and_is_used():
 
 # ---------------------------------------------------------------- provisions
 
+
 @pytest.mark.parametrize("n", DECISION_NUMBERS)
 def test_decision_provision_front_matter(n):
     fm, body = read_md(CONTENT / DEC / f"{n:02d}.md")
@@ -142,7 +170,9 @@ def test_plan_item_front_matter(n):
     parts = {p["number"] for p in plan_doc()[0]["parts"]}
     assert fm["part"] in parts
     paras = paragraphs(body)
-    assert len(paras) == PLAN_ITEM_PARAGRAPHS[n], f"item {n}: {len(paras)} paragraphs, expected {PLAN_ITEM_PARAGRAPHS[n]}"
+    assert len(paras) == PLAN_ITEM_PARAGRAPHS[n], (
+        f"item {n}: {len(paras)} paragraphs, expected {PLAN_ITEM_PARAGRAPHS[n]}"
+    )
     if n == 3:
         assert fm.get("incomplete") == "start" and fm["part"] == 2
     else:
@@ -154,10 +184,32 @@ def test_plan_item_front_matter(n):
 def test_plan_items_parts_in_order():
     seq = [read_md(CONTENT / PLAN / f"{n:02d}.md")[0]["part"] for n in PLAN_ITEMS]
     assert seq == sorted(seq)
-    expected = {3: 2, 4: 3, 5: 3, 6: 3, 7: 4, 8: 4, 9: 4, 10: 5, 11: 5, 12: 5,
-                13: 6, 14: 6, 15: 6, 16: 6, 17: 6, 18: 7, 19: 7, 20: 7, 21: 7,
-                22: 8, 23: 8, 24: 8, 25: 8}
-    assert dict(zip(PLAN_ITEMS, seq)) == expected
+    expected = {
+        3: 2,
+        4: 3,
+        5: 3,
+        6: 3,
+        7: 4,
+        8: 4,
+        9: 4,
+        10: 5,
+        11: 5,
+        12: 5,
+        13: 6,
+        14: 6,
+        15: 6,
+        16: 6,
+        17: 6,
+        18: 7,
+        19: 7,
+        20: 7,
+        21: 7,
+        22: 8,
+        23: 8,
+        24: 8,
+        25: 8,
+    }
+    assert dict(zip(PLAN_ITEMS, seq, strict=False)) == expected
 
 
 def test_plan_part_9():
@@ -183,8 +235,12 @@ def test_related_targets_exist():
     for a, b in pairs:
         assert (b, a) not in pairs, f"relation {a} <-> {b} listed in both directions"
     # the relations the brief asks for
-    for pair in [(f"{DEC}/16", f"{PLAN}/22"), (f"{DEC}/11", f"{PLAN}/25"),
-                 (f"{DEC}/15", f"{PLAN}/23"), (f"{DEC}/14", f"{DEC}/17")]:
+    for pair in [
+        (f"{DEC}/16", f"{PLAN}/22"),
+        (f"{DEC}/11", f"{PLAN}/25"),
+        (f"{DEC}/15", f"{PLAN}/23"),
+        (f"{DEC}/14", f"{DEC}/17"),
+    ]:
         assert pair in pairs, pair
 
 
@@ -231,16 +287,27 @@ def test_notes_point_at_existing_paragraphs():
         n_paras = len(paragraphs(body))
         for note in fm.get("notes") or []:
             assert set(note) == {"paragraph", "text"}, f"{key}: {note}"
-            assert type(note["paragraph"]) is int and 1 <= note["paragraph"] <= n_paras, \
+            assert type(note["paragraph"]) is int and 1 <= note["paragraph"] <= n_paras, (
                 f"{key}: note on paragraph {note['paragraph']}, has {n_paras}"
+            )
             assert isinstance(note["text"], str) and CJK_RE.search(note["text"])
 
 
 def test_required_notes_present():
     provs = all_provisions()
-    want = {f"{DEC}/3": 2, f"{DEC}/7": 1, f"{DEC}/9": 1, f"{DEC}/11": 3, f"{DEC}/15": 1,
-            f"{DEC}/17": 4, f"{DEC}/19": 2, f"{PLAN}/3": 1, f"{PLAN}/7": 1, f"{PLAN}/12": 1,
-            f"{PLAN}/15": 1}
+    want = {
+        f"{DEC}/3": 2,
+        f"{DEC}/7": 1,
+        f"{DEC}/9": 1,
+        f"{DEC}/11": 3,
+        f"{DEC}/15": 1,
+        f"{DEC}/17": 4,
+        f"{DEC}/19": 2,
+        f"{PLAN}/3": 1,
+        f"{PLAN}/7": 1,
+        f"{PLAN}/12": 1,
+        f"{PLAN}/15": 1,
+    }
     for key, para in want.items():
         notes = provs[key][0].get("notes") or []
         assert any(x["paragraph"] == para for x in notes), f"{key}: note on paragraph {para} missing"
@@ -248,8 +315,9 @@ def test_required_notes_present():
     for n in (12, 13):
         fm, body = provs[f"{PLAN}/{n}"]
         for k in range(2, len(paragraphs(body)) + 1):
-            assert any(x["paragraph"] == k and "分段" in x["text"] and "37行" in x["text"] for x in fm["notes"]), \
+            assert any(x["paragraph"] == k and "分段" in x["text"] and "37行" in x["text"] for x in fm["notes"]), (
                 f"item {n}: paragraph {k} has no note on its break"
+            )
     assert "”" in provs[f"{PLAN}/3"][1][:12] and any("后引号" in x["text"] for x in provs[f"{PLAN}/3"][0]["notes"])
     assert any("施行日期" in x["text"] for x in provs[f"{DEC}/19"][0]["notes"])
 
@@ -269,6 +337,7 @@ def test_no_note_says_the_same_thing_twice():
 
 
 # ---------------------------------------------------------------- documents
+
 
 def dec_doc():
     return read_md(CONTENT / DEC / "_document.md")
@@ -331,8 +400,17 @@ def test_plan_document():
     assert ids == ["notice"]
     assert "\n## 中共浙江省委办公厅 浙江省人民政府办公厅 关于印发《浙江省数字贸易改革创新实施方案》的通知\n" in body
     text = " ".join(fm["editorial_notes"])
-    for word in ("第一、二部分", "（一）（二）", "第（三）项", "第七部分", "赛事", "创业", "智能化水平",
-                 "第（十三）项", "全角"):
+    for word in (
+        "第一、二部分",
+        "（一）（二）",
+        "第（三）项",
+        "第七部分",
+        "赛事",
+        "创业",
+        "智能化水平",
+        "第（十三）项",
+        "全角",
+    ):
         assert word in text, f"editorial_notes do not mention {word}"
 
 

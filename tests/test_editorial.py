@@ -11,8 +11,10 @@ import yaml
 from htmldom import parse
 
 PLAN = "digital-trade-plan"
-TITLES = {doc: yaml.safe_load((content.CONTENT / doc / "_document.md").read_text(encoding="utf-8")
-                              .split("---\n")[1])["title"] for doc in content.DOCS}
+TITLES = {
+    doc: yaml.safe_load((content.CONTENT / doc / "_document.md").read_text(encoding="utf-8").split("---\n")[1])["title"]
+    for doc in content.DOCS
+}
 
 
 def page(site_dir, path):
@@ -22,8 +24,9 @@ def page(site_dir, path):
 ITEMS = [p for p in content.provisions() if p.doc == PLAN and not p.stem.startswith("part-")]
 
 
-@pytest.mark.parametrize("prov", [p for p in ITEMS if p.paragraphs[0].startswith(p.meta["title"])],
-                         ids=lambda p: p.page)
+@pytest.mark.parametrize(
+    "prov", [p for p in ITEMS if p.paragraphs[0].startswith(p.meta["title"])], ids=lambda p: p.page
+)
 def test_a_plan_items_lead_sentence_is_shown_once_in_its_text(site_dir, prov):
     doc = page(site_dir, prov.page)
     main = doc.find("main").text(skip_classes=frozenset({"permalink", "notes", "related", "pager"}))
@@ -49,7 +52,7 @@ def test_the_plans_table_of_contents_lists_every_gap_in_its_place(site_dir):
     entries = [a.text() for a in toc.find_all("a")]
     assert "〔标题缺失〕" not in "".join(entries)
     part2 = entries.index("二、〔原文缺失〕")
-    assert entries[part2 + 1:part2 + 3] == ["（一）〔原文缺失〕", "（二）〔原文缺失〕"]
+    assert entries[part2 + 1 : part2 + 3] == ["（一）〔原文缺失〕", "（二）〔原文缺失〕"]
     assert entries[0].endswith("的通知") and entries[1] == "一、〔原文缺失〕"
 
 
@@ -72,6 +75,7 @@ def _term_links(p):
                 text.append(child.text())
             elif "permalink" not in child.classes:
                 walk(child)
+
     walk(p)
     return out
 
@@ -103,8 +107,9 @@ def _dictionary_key(pinyin):
     key = []
     for syllable in pinyin.lower().split():
         decomposed = unicodedata.normalize("NFD", syllable)
-        tone = next((t for mark, t in (("\u0304", 1), ("\u0301", 2), ("\u030c", 3), ("\u0300", 4))
-                     if mark in decomposed), 5)
+        tone = next(
+            (t for mark, t in (("\u0304", 1), ("\u0301", 2), ("\u030c", 3), ("\u0300", 4)) if mark in decomposed), 5
+        )
         bare = decomposed.replace("u\u0308", "v")
         key.append(("".join(c for c in bare if not unicodedata.combining(c)), tone))
     return key

@@ -63,28 +63,35 @@ def clean(engine):
 
 def at(engine, path: str) -> None:
     """Wait until the tab shows `path` (a navigation started by a click), fully loaded."""
-    engine.wait("""(path) => decodeURIComponent(location.pathname).endsWith(path)
-                   && document.readyState === "complete" """, path, what=f"the page {path}",
-                show="() => location.href")
+    engine.wait(
+        """(path) => decodeURIComponent(location.pathname).endsWith(path)
+                   && document.readyState === "complete" """,
+        path,
+        what=f"the page {path}",
+        show="() => location.href",
+    )
 
 
 # --- a reader's search -----------------------------------------------------------------
 
+
 def search_done(engine, q: str) -> str:
     """As a reader knows it: the list is no longer busy and the status names the query."""
-    return engine.wait("""(terms) => { const l = document.getElementById("search-results"),
+    return engine.wait(
+        """(terms) => { const l = document.getElementById("search-results"),
             s = document.getElementById("search-status").textContent;
         return l.getAttribute("aria-busy") === "false" && terms.every((t) => s.includes("“" + t + "”")) && s; }""",
-                       q.split(), what=f"the results for {q!r}",
-                       show="() => document.getElementById('search-status').textContent")
+        q.split(),
+        what=f"the results for {q!r}",
+        show="() => document.getElementById('search-status').textContent",
+    )
 
 
 def show_all(engine) -> None:
     while engine.js("() => !!document.querySelector('button[data-action=more]')"):
         n = engine.js("() => document.querySelectorAll('#search-results > li').length")
         engine.click("button[data-action=more]")
-        engine.wait("(n) => document.querySelectorAll('#search-results > li').length > n", n,
-                    what="more results")
+        engine.wait("(n) => document.querySelectorAll('#search-results > li').length > n", n, what="more results")
 
 
 def results(engine) -> list[dict]:
@@ -105,12 +112,14 @@ def test_search_finds_exactly_the_expected_provisions(engine, base, query):
     items = results(engine)
     terms = [i for i in items if i["term"]]
     provisions = [i for i in items if not i["term"]]
-    assert items[:len(terms)] == terms, "glossary terms come first"
+    assert items[: len(terms)] == terms, "glossary terms come first"
     assert {i["anchor"] for i in terms} == expected_terms(query)
     want = expected(query)
     got = {i["page"]: i["anchor"] for i in provisions}
     missing, extra = set(want) - set(got), set(got) - set(want)
-    assert not missing and not extra, f"{engine.name}: missing {sorted(missing)}, not containing {query!r}: {sorted(extra)}"
+    assert not missing and not extra, (
+        f"{engine.name}: missing {sorted(missing)}, not containing {query!r}: {sorted(extra)}"
+    )
     assert got == want, "each result links to its first best-matching paragraph"
     assert [i["page"] for i in provisions] == [p for p in PROVISIONS if p in want], "document order"
     assert (f"共 {len(want)} 条" in status) if want else ("没有找到" in status)
@@ -124,8 +133,11 @@ def test_a_search_result_lands_on_its_paragraph_with_the_match_marked(engine, ba
     at(engine, "yrd-decision/8.html")
     assert engine.js("() => location.hash") == "#art-8-p2"
     assert engine.js("() => document.querySelector(':target').id") == "art-8-p2"
-    marks = engine.wait("""() => { const m = document.querySelectorAll("#art-8-p2 mark.hl");
-        return m.length && [...m].map((x) => x.textContent); }""", what="the match marked (search-hl.js)")
+    marks = engine.wait(
+        """() => { const m = document.querySelectorAll("#art-8-p2 mark.hl");
+        return m.length && [...m].map((x) => x.textContent); }""",
+        what="the match marked (search-hl.js)",
+    )
     assert set(marks) == {"飞地"}
     clean(engine)
 
@@ -141,8 +153,11 @@ def test_the_document_filter(engine, base):
     for value, label in (("yrd-decision", "在《决定》中"), ("", "")):
         before = engine.js("() => document.getElementById('search-status').textContent")
         engine.click(f"input[name=doc][value='{value}']")
-        engine.wait("(before) => document.getElementById('search-status').textContent !== before", before,
-                    what=f"the filter {value or 'all'} to apply")
+        engine.wait(
+            "(before) => document.getElementById('search-status').textContent !== before",
+            before,
+            what=f"the filter {value or 'all'} to apply",
+        )
         status = search_done(engine, "长三角")
         assert status.startswith(label) if label else not status.startswith("在"), status
         query = parse_qs(urlsplit(engine.url()).query)
@@ -154,11 +169,17 @@ def test_the_document_filter(engine, base):
 
 # --- reading, linking, citing ------------------------------------------------------------
 
+
 def test_open_a_provision_from_the_home_page(engine, base):
-    for doc, page, heading in (("yrd-decision", "yrd-decision/7.html", "七、"),
-                               ("digital-trade-plan", "digital-trade-plan/4.html", "（四）")):
+    for doc, page, heading in (
+        ("yrd-decision", "yrd-decision/7.html", "七、"),
+        ("digital-trade-plan", "digital-trade-plan/4.html", "（四）"),
+    ):
         engine.goto(base + "index.html")
-        assert engine.js("() => document.querySelector('h1').textContent.trim()") == "浙江省长三角科技创新与数字贸易政策文本"
+        assert (
+            engine.js("() => document.querySelector('h1').textContent.trim()")
+            == "浙江省长三角科技创新与数字贸易政策文本"
+        )
         assert engine.js("() => getComputedStyle(document.body).fontFamily").startswith("system-ui"), "site.css applies"
         engine.click(f"#doc-{doc} ~ details.toc > summary")  # the document's 目录, closed at first
         engine.wait("(doc) => document.querySelector(`#doc-${doc} ~ details.toc`).open", doc, what="the 目录 to open")
@@ -172,11 +193,14 @@ def test_open_a_provision_from_the_home_page(engine, base):
 
 def shaded(engine, anchor: str) -> bool:
     """The paragraph is :target, shaded unlike its neighbour, and in view."""
-    return engine.js("""(id) => { const t = document.querySelector(":target");
+    return engine.js(
+        """(id) => { const t = document.querySelector(":target");
         if (!t || t.id !== id) return false;
         const other = t.previousElementSibling || t.nextElementSibling, r = t.getBoundingClientRect();
         return getComputedStyle(t).backgroundColor !== getComputedStyle(other).backgroundColor
-            && r.top >= 0 && r.top < innerHeight; }""", anchor)
+            && r.top >= 0 && r.top < innerHeight; }""",
+        anchor,
+    )
 
 
 def test_a_permalink_lands_on_its_paragraph(engine, base):
@@ -201,8 +225,11 @@ def test_a_glossary_popover_opens_by_keyboard(engine, base):
             break
     else:
         pytest.fail(f"{engine.name}: Tab never reached the term 揭榜挂帅")
-    text = engine.wait("""() => { const p = document.querySelector("[role=tooltip]");
-        return p && p.getBoundingClientRect().height > 0 && p.textContent; }""", what="the popover")
+    text = engine.wait(
+        """() => { const p = document.querySelector("[role=tooltip]");
+        return p && p.getBoundingClientRect().height > 0 && p.textContent; }""",
+        what="the popover",
+    )
     assert "揭榜挂帅" in text and "查看术语页" in text
     assert engine.js("""() => document.activeElement.getAttribute("aria-describedby")
                          === document.querySelector("[role=tooltip]").id""")
@@ -235,8 +262,9 @@ def test_copy_a_citation(engine, base):
     engine.goto(base + "yrd-decision/7.html#art-7-p2")
     engine.js(SPY)  # notes which path the page takes, and lets it through
     engine.click("#art-7-p2 button[data-copy=cite]")
-    said = engine.wait("() => document.querySelector('div.vh[role=status]').textContent",
-                       what="the copy to be announced")
+    said = engine.wait(
+        "() => document.querySelector('div.vh[role=status]').textContent", what="the copy to be announced"
+    )
     how = COPY[engine.name, mode]
     if how == "refused":
         assert said == "复制失败，请手动复制"

@@ -8,8 +8,7 @@ from fixtures import DOCUMENT, PROVISION, TERM, make_site
 
 def build_fixture(tmp_path, files=None, *extra):
     make_site(tmp_path, files)
-    return run_build("--content", "content", "--site", "site.yaml", "--out", "out", "--no-search", *extra,
-                     cwd=tmp_path)
+    return run_build("--content", "content", "--site", "site.yaml", "--out", "out", "--no-search", *extra, cwd=tmp_path)
 
 
 def test_valid_fixture_builds(tmp_path):
@@ -26,13 +25,16 @@ def errors_of(result):
 
 
 def test_every_error_reported_in_one_run(tmp_path):
-    result = build_fixture(tmp_path, {
-        "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
-        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("label: 二\n", "label: 三\n"),
-        "content/demo/03.md": PROVISION.format(n=1, label="一"),
-        "content/demo/04.md": PROVISION.format(n=4, label="四") + "\n<script>alert(1)</script>\n",
-        "content/demo/05.md": "---\nnumber: [5\n---\n正文。\n",
-    })
+    result = build_fixture(
+        tmp_path,
+        {
+            "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
+            "content/demo/02.md": PROVISION.format(n=2, label="二").replace("label: 二\n", "label: 三\n"),
+            "content/demo/03.md": PROVISION.format(n=1, label="一"),
+            "content/demo/04.md": PROVISION.format(n=4, label="四") + "\n<script>alert(1)</script>\n",
+            "content/demo/05.md": "---\nnumber: [5\n---\n正文。\n",
+        },
+    )
     assert errors_of(result) == [
         "content/demo/01.md:5: unknown topic 'nope'",
         "content/demo/02.md:3: label '三' does not match number 2 (expected '二')",
@@ -45,10 +47,13 @@ def test_every_error_reported_in_one_run(tmp_path):
 
 
 def test_bad_yaml_in_topics_and_document(tmp_path):
-    result = build_fixture(tmp_path, {
-        "content/topics.yaml": "- slug: rencai\n  name: 人才\n  description: [unclosed\n",
-        "content/demo/_document.md": DOCUMENT.replace("doc_type: 决定", "doc_type: 决定\nstructure: 其他"),
-    })
+    result = build_fixture(
+        tmp_path,
+        {
+            "content/topics.yaml": "- slug: rencai\n  name: 人才\n  description: [unclosed\n",
+            "content/demo/_document.md": DOCUMENT.replace("doc_type: 决定", "doc_type: 决定\nstructure: 其他"),
+        },
+    )
     assert errors_of(result) == [
         "content/demo/01.md:5: unknown topic 'rencai'",
         "content/demo/02.md:5: unknown topic 'rencai'",
@@ -58,13 +63,18 @@ def test_bad_yaml_in_topics_and_document(tmp_path):
 
 
 def test_related_and_glossary_errors(tmp_path):
-    result = build_fixture(tmp_path, {
-        "content/demo/01.md": PROVISION.format(n=1, label="一").replace(
-            "topics: [rencai]\n", "topics: [rencai]\nrelated:\n  - {to: demo/9, reason: 不存在}\n"),
-        "content/glossary/jiebang-guashuai.md": TERM.replace("see_also: []", "see_also: [saimazhi]"),
-        "content/glossary/guashuai.md": TERM.replace("slug: jiebang-guashuai", "slug: guashuai")
-        .replace("aliases: []", "aliases: [揭榜挂帅]").replace("term: 揭榜挂帅", "term: 挂帅制"),
-    })
+    result = build_fixture(
+        tmp_path,
+        {
+            "content/demo/01.md": PROVISION.format(n=1, label="一").replace(
+                "topics: [rencai]\n", "topics: [rencai]\nrelated:\n  - {to: demo/9, reason: 不存在}\n"
+            ),
+            "content/glossary/jiebang-guashuai.md": TERM.replace("see_also: []", "see_also: [saimazhi]"),
+            "content/glossary/guashuai.md": TERM.replace("slug: jiebang-guashuai", "slug: guashuai")
+            .replace("aliases: []", "aliases: [揭榜挂帅]")
+            .replace("term: 揭榜挂帅", "term: 挂帅制"),
+        },
+    )
     assert errors_of(result) == [
         "content/demo/01.md:7: related target 'demo/9' does not exist",
         "content/glossary/jiebang-guashuai.md:2: term form '揭榜挂帅' is also used by content/glossary/guashuai.md",
@@ -73,20 +83,29 @@ def test_related_and_glossary_errors(tmp_path):
 
 
 def test_term_that_occurs_nowhere_is_a_warning(tmp_path):
-    result = build_fixture(tmp_path, {
-        "content/glossary/saimazhi.md": TERM.replace("slug: jiebang-guashuai", "slug: saimazhi")
-        .replace("term: 揭榜挂帅", "term: 赛马制"),
-    })
+    result = build_fixture(
+        tmp_path,
+        {
+            "content/glossary/saimazhi.md": TERM.replace("slug: jiebang-guashuai", "slug: saimazhi").replace(
+                "term: 揭榜挂帅", "term: 赛马制"
+            ),
+        },
+    )
     assert result.returncode == 0, result.stderr
-    assert "content/glossary/saimazhi.md:2: warning: term '赛马制' occurs nowhere in the documents" \
+    assert (
+        "content/glossary/saimazhi.md:2: warning: term '赛马制' occurs nowhere in the documents"
         in result.stderr.splitlines()
+    )
 
 
 def test_invalid_utf8_and_control_characters(tmp_path):
-    result = build_fixture(tmp_path, {
-        "content/demo/01.md": PROVISION.format(n=1, label="一").encode("utf-8") + b"\n\xff\xfe\n",
-        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("第二款", "第\x07二款"),
-    })
+    result = build_fixture(
+        tmp_path,
+        {
+            "content/demo/01.md": PROVISION.format(n=1, label="一").encode("utf-8") + b"\n\xff\xfe\n",
+            "content/demo/02.md": PROVISION.format(n=2, label="二").replace("第二款", "第\x07二款"),
+        },
+    )
     assert errors_of(result) == [
         "content/demo/01.md:11: not valid UTF-8",
         "content/demo/02.md:9: control character U+0007 is not allowed",
@@ -128,8 +147,23 @@ def test_a_terminal_that_cannot_show_chinese_gets_escapes_not_a_traceback(tmp_pa
 
     make_site(tmp_path)
     env = {**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
-    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", "content", "--site", "site.yaml",
-                          "--out", "out", "--no-search"], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--content",
+            "content",
+            "--site",
+            "site.yaml",
+            "--out",
+            "out",
+            "--no-search",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.decode("ascii").rstrip().endswith("\\u2192 out/")
     assert (tmp_path / "out" / "index.html").is_file()

@@ -14,20 +14,33 @@ from sitegen.markup import render_inline
 
 # --- the occurrence finder on tricky cases -------------------------------------------------
 
-MATCHER = Matcher([("数据知识产权", "sjzscq"), ("知识产权", "zscq"), ("揭榜挂帅", "jbgs"),
-                   ("科创飞地", "kcfd"), ("飞地", "fd"), ("数博会", "bolan"), ("全球数字贸易博览会", "bolan"),
-                   ("AB", "ab"), ("BCD", "bcd")])
+MATCHER = Matcher(
+    [
+        ("数据知识产权", "sjzscq"),
+        ("知识产权", "zscq"),
+        ("揭榜挂帅", "jbgs"),
+        ("科创飞地", "kcfd"),
+        ("飞地", "fd"),
+        ("数博会", "bolan"),
+        ("全球数字贸易博览会", "bolan"),
+        ("AB", "ab"),
+        ("BCD", "bcd"),
+    ]
+)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("深化数据知识产权改革", [("数据知识产权", "sjzscq")]),  # longest match wins
-    ("知识产权与数据知识产权", [("知识产权", "zscq"), ("数据知识产权", "sjzscq")]),
-    ("完善“揭榜挂帅”等方式", [("揭榜挂帅", "jbgs")]),  # inside quotes
-    ("建设科创飞地和飞地经济", [("科创飞地", "kcfd"), ("飞地", "fd")]),  # never inside another match
-    ("承接好数博会溢出效应", [("数博会", "bolan")]),  # an alias
-    ("ABCD", [("AB", "ab")]),  # leftmost first: BCD overlaps the earlier match
-    ("没有术语的句子", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("深化数据知识产权改革", [("数据知识产权", "sjzscq")]),  # longest match wins
+        ("知识产权与数据知识产权", [("知识产权", "zscq"), ("数据知识产权", "sjzscq")]),
+        ("完善“揭榜挂帅”等方式", [("揭榜挂帅", "jbgs")]),  # inside quotes
+        ("建设科创飞地和飞地经济", [("科创飞地", "kcfd"), ("飞地", "fd")]),  # never inside another match
+        ("承接好数博会溢出效应", [("数博会", "bolan")]),  # an alias
+        ("ABCD", [("AB", "ab")]),  # leftmost first: BCD overlaps the earlier match
+        ("没有术语的句子", []),
+    ],
+)
 def test_matcher(text, expected):
     assert [(text[s:e], slug) for s, e, slug in MATCHER.find(text)] == expected
 
@@ -44,6 +57,7 @@ def test_term_split_by_markup_is_not_linked_and_text_survives():
 
 
 # --- the glossary's content (content/ only) -----------------------------------------------------
+
 
 def document_text() -> str:
     """Every text of both documents that the build scans for terms."""
@@ -84,9 +98,33 @@ def test_definitions_cite_the_documents_by_their_short_titles():
         assert not re.search(r"本决定|本方案|本文|文中", term["definition"]), term["slug"]
 
 
-TONED = {"ā": "a", "á": "a", "ǎ": "a", "à": "a", "ē": "e", "é": "e", "ě": "e", "è": "e",
-         "ī": "i", "í": "i", "ǐ": "i", "ì": "i", "ō": "o", "ó": "o", "ǒ": "o", "ò": "o",
-         "ū": "u", "ú": "u", "ǔ": "u", "ù": "u", "ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v"}
+TONED = {
+    "ā": "a",
+    "á": "a",
+    "ǎ": "a",
+    "à": "a",
+    "ē": "e",
+    "é": "e",
+    "ě": "e",
+    "è": "e",
+    "ī": "i",
+    "í": "i",
+    "ǐ": "i",
+    "ì": "i",
+    "ō": "o",
+    "ó": "o",
+    "ǒ": "o",
+    "ò": "o",
+    "ū": "u",
+    "ú": "u",
+    "ǔ": "u",
+    "ù": "u",
+    "ü": "v",
+    "ǖ": "v",
+    "ǘ": "v",
+    "ǚ": "v",
+    "ǜ": "v",
+}
 
 
 def slug_of_pinyin(pinyin: str) -> str:
@@ -103,13 +141,15 @@ def test_slug_of_pinyin():
 def test_glossary_slugs_spell_the_pinyin():
     for term in content.terms():
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", term["slug"]), term["slug"]
-        assert term["slug"].replace("-", "") == slug_of_pinyin(term["pinyin"]), \
+        assert term["slug"].replace("-", "") == slug_of_pinyin(term["pinyin"]), (
             f"{term['slug']}: the pinyin {term['pinyin']!r} gives {slug_of_pinyin(term['pinyin'])!r}"
+        )
 
 
 def test_one_spelling_of_u_umlaut_in_every_slug():
     """ü is v everywhere; lue/nue (ü as u) and lyu/nyu (ü as yu) would be a second spelling."""
     import yaml
+
     topics = yaml.safe_load((content.CONTENT / "topics.yaml").read_text(encoding="utf-8"))
     slugs = [t["slug"] for t in content.terms()] + [t["slug"] for t in topics]
     for slug in slugs:
@@ -132,6 +172,7 @@ def test_renamed_glossary_and_topic_pages_still_land(site_dir):
 
 
 # --- on the built site ------------------------------------------------------------------------
+
 
 def expected_occurrences() -> dict[str, Counter]:
     """term slug → Counter of 'page#anchor', by a leftmost-longest regex over content/."""
@@ -163,8 +204,11 @@ def test_every_term_page_lists_exactly_the_paragraphs_that_contain_it(site_dir):
     expected = expected_occurrences()
     for slug, counts in expected.items():
         dom = parse((site_dir / "glossary" / f"{slug}.html").read_text(encoding="utf-8"))
-        listed = Counter(ol_li.find("a").attrs["href"].removeprefix("../")
-                         for ol in dom.find_all("ol", cls="kwic") for ol_li in ol.find_all("li"))
+        listed = Counter(
+            ol_li.find("a").attrs["href"].removeprefix("../")
+            for ol in dom.find_all("ol", cls="kwic")
+            for ol_li in ol.find_all("li")
+        )
         assert listed == counts, slug
         assert sum(counts.values()) > 0, f"{slug} occurs nowhere"
 
@@ -193,8 +237,10 @@ def test_each_term_is_linked_once_per_provision_where_it_occurs(site_dir):
     """docs/content-format.md: once per provision, never inside 《…》, not in a document whose
     title contains the term."""
     expected = expected_occurrences()
-    titles = {doc: (content.CONTENT / doc / "_document.md").read_text(encoding="utf-8").split("\ntitle: ")[1]
-              .split("\n")[0] for doc in content.DOCS}
+    titles = {
+        doc: (content.CONTENT / doc / "_document.md").read_text(encoding="utf-8").split("\ntitle: ")[1].split("\n")[0]
+        for doc in content.DOCS
+    }
     forms = {t["slug"]: [t["term"], *t.get("aliases", [])] for t in content.terms()}
     linked = 0
     for prov in content.provisions():
@@ -204,33 +250,43 @@ def test_each_term_is_linked_once_per_provision_where_it_occurs(site_dir):
             for a in dom.by_id(f"{prov.anchor}-p{i}").find_all("a", cls="term"):
                 assert a.attrs["href"] == f"../glossary/{a.attrs['data-term']}.html"
                 links.append(a.attrs["data-term"])
-        here = {slug for slug, c in expected.items()
-                if any(a.startswith(f"{prov.page}#{prov.anchor}-p") for a in c)}
+        here = {slug for slug, c in expected.items() if any(a.startswith(f"{prov.page}#{prov.anchor}-p") for a in c)}
         assert len(links) == len(set(links)), f"{prov.page}: a term linked twice"
         assert set(links) <= here, prov.page
         outside_titles = re.sub(r"《[^》]*》", "", "".join(prov.paragraphs))
         for slug in here - set(links):
             in_doc_title = any(f in titles[prov.doc] for f in forms[slug])
-            assert in_doc_title or not any(f in outside_titles for f in forms[slug]), \
+            assert in_doc_title or not any(f in outside_titles for f in forms[slug]), (
                 f"{prov.page}: {slug} occurs but is not linked"
+            )
         linked += len(links)
     assert linked > 50
 
 
 def test_topic_pages_list_every_tagged_provision_grouped_by_document(site_dir):
     import yaml
+
     topics = yaml.safe_load((content.CONTENT / "topics.yaml").read_text(encoding="utf-8"))
     index = parse((site_dir / "topics" / "index.html").read_text(encoding="utf-8"))
     for topic in topics:
         tagged = [p for p in content.provisions() if topic["slug"] in p.meta.get("topics", [])]
         dom = parse((site_dir / "topics" / f"{topic['slug']}.html").read_text(encoding="utf-8"))
-        hrefs = [a.attrs["href"].removeprefix("../") for ol in dom.find_all("ol", cls="prov-list")
-                 for li in ol.find_all("li") for a in [li.find("a")]]
+        hrefs = [
+            a.attrs["href"].removeprefix("../")
+            for ol in dom.find_all("ol", cls="prov-list")
+            for li in ol.find_all("li")
+            for a in [li.find("a")]
+        ]
         assert hrefs == [p.page for p in tagged], topic["slug"]
         groups = [h.text() for h in dom.find_all("h2")]
-        assert groups == [t for t in ("浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定",
-                                      "浙江省数字贸易改革创新实施方案")
-                          if any(p.doc == ("yrd-decision" if "决定" in t else "digital-trade-plan") for p in tagged)]
+        assert groups == [
+            t
+            for t in (
+                "浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定",
+                "浙江省数字贸易改革创新实施方案",
+            )
+            if any(p.doc == ("yrd-decision" if "决定" in t else "digital-trade-plan") for p in tagged)
+        ]
         entry = index.find("a", href=f"{topic['slug']}.html").attrs
         assert entry is not None
         count = [li for li in index.find_all("li") if li.find("a", href=f"{topic['slug']}.html")][0]

@@ -17,7 +17,12 @@ GOLDEN = Path(__file__).parent / "golden"
 FRAGMENTS = [
     ("decision-7-section.html", "yrd-decision/index.html", r'<section class="provision" id="art-7">', "</section>"),
     ("decision-7-page.html", "yrd-decision/7.html", r'<main id="main" tabindex="-1">', "</main>"),
-    ("plan-part-2.html", "digital-trade-plan/index.html", r'<section class="part" id="part-2">', '<section class="part" id="part-3">'),
+    (
+        "plan-part-2.html",
+        "digital-trade-plan/index.html",
+        r'<section class="part" id="part-2">',
+        '<section class="part" id="part-3">',
+    ),
     ("term-kechuang-feidi.html", "glossary/kechuang-feidi.html", r'<main id="main" tabindex="-1">', "</main>"),
 ]
 

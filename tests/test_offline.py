@@ -8,8 +8,7 @@ import re
 def test_browse_from_disk_to_a_provision_and_back(site_dir, page):
     failed = []
     # A request cut short by the next navigation (net::ERR_ABORTED) is not a missing file.
-    page.on("requestfailed", lambda r: failed.append((r.url, r.failure))
-            if r.failure != "net::ERR_ABORTED" else None)
+    page.on("requestfailed", lambda r: failed.append((r.url, r.failure)) if r.failure != "net::ERR_ABORTED" else None)
     page.goto((site_dir / "index.html").as_uri())
     assert page.locator("h1").inner_text() == "浙江省长三角科技创新与数字贸易政策文本"
     # The stylesheet really applied (not just linked).

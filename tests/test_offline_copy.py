@@ -33,17 +33,31 @@ def test_the_zip_holds_the_site_as_it_works_from_disk(site_dir):
     assert names == sorted(names), "entries are not sorted"
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
-    for name in ("index.html", "README.txt", "search.html", "search-index.js", "glossary/terms.js",
-                 "static/site.css", "static/site.js", "static/search-ui.js", "yrd-decision/7.html",
-                 "digital-trade-plan/part-9.html", "topics/index.html", "yrd-decision/yrd-decision.json"):
+    for name in (
+        "index.html",
+        "README.txt",
+        "search.html",
+        "search-index.js",
+        "glossary/terms.js",
+        "static/site.css",
+        "static/site.js",
+        "static/search-ui.js",
+        "yrd-decision/7.html",
+        "digital-trade-plan/part-9.html",
+        "topics/index.html",
+        "yrd-decision/yrd-decision.json",
+    ):
         assert name in names, name
     assert not [n for n in names if n.startswith("pagefind/")], "Pagefind cannot load from file://"
     for name in ("robots.txt", "sitemap.xml", "404.html", ZIP, ".sitegen"):
         assert name not in names, name
     # Every page and file of the site that works from disk is there, and nothing else.
     site = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
-    expected = [n for n in site if not n.startswith(("pagefind/", "."))
-                and n not in ("robots.txt", "sitemap.xml", "404.html", ZIP)]
+    expected = [
+        n
+        for n in site
+        if not n.startswith(("pagefind/", ".")) and n not in ("robots.txt", "sitemap.xml", "404.html", ZIP)
+    ]
     assert sorted(set(names) - {"README.txt"}) == expected
     assert "index.html" in readme and "解压" in readme and "https://zj-policy.example.org/" in readme
 
@@ -85,8 +99,7 @@ def test_no_search_builds_write_no_zip_and_no_link_to_it(tmp_path):
 
 def test_browse_the_unzipped_copy_from_disk_and_search(unzipped, page):
     failed = []
-    page.on("requestfailed", lambda r: failed.append((r.url, r.failure))
-            if r.failure != "net::ERR_ABORTED" else None)
+    page.on("requestfailed", lambda r: failed.append((r.url, r.failure)) if r.failure != "net::ERR_ABORTED" else None)
     page.goto((unzipped / "index.html").as_uri())
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
     assert "这是本站的离线版" in page.locator("main").inner_text()

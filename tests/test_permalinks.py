@@ -23,7 +23,9 @@ def test_every_provision_and_paragraph_has_a_labelled_permalink(site_dir):
     for prov in content.provisions():
         for path in (prov.page, f"{prov.doc}/index.html"):
             d = dom(site_dir, path)
-            own = [a for a in d.by_id(prov.anchor).find_all("a", cls="permalink") if a.attrs["href"] == f"#{prov.anchor}"]
+            own = [
+                a for a in d.by_id(prov.anchor).find_all("a", cls="permalink") if a.attrs["href"] == f"#{prov.anchor}"
+            ]
             assert len(own) == 1 and own[0].attrs["aria-label"].startswith("链接到"), (path, prov.anchor)
             for i in range(1, len(prov.paragraphs) + 1):
                 para = d.by_id(f"{prov.anchor}-p{i}")
@@ -32,12 +34,15 @@ def test_every_provision_and_paragraph_has_a_labelled_permalink(site_dir):
                 assert link.attrs["aria-label"].startswith("链接到")
 
 
-@pytest.mark.parametrize("path,anchor,expected", [
-    ("yrd-decision/7.html", "art-7-p2", DECISION + "第七条第二款"),
-    ("yrd-decision/index.html", "art-7-p2", DECISION + "第七条第二款"),
-    ("yrd-decision/18.html", "art-18-p1", DECISION + "第十八条"),
-    ("digital-trade-plan/4.html", "item-4-p1", "《浙江省数字贸易改革创新实施方案》第三部分第（四）项"),
-])
+@pytest.mark.parametrize(
+    "path,anchor,expected",
+    [
+        ("yrd-decision/7.html", "art-7-p2", DECISION + "第七条第二款"),
+        ("yrd-decision/index.html", "art-7-p2", DECISION + "第七条第二款"),
+        ("yrd-decision/18.html", "art-18-p1", DECISION + "第十八条"),
+        ("digital-trade-plan/4.html", "item-4-p1", "《浙江省数字贸易改革创新实施方案》第三部分第（四）项"),
+    ],
+)
 def test_copy_citation_puts_citation_and_url_on_the_clipboard(browser, site_url, path, anchor, expected):
     context = browser.new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
@@ -82,8 +87,10 @@ def build_with(tmp_path, manifest_lines, edit=None):
     if edit:
         edit(tree)
     manifest = tmp_path / "anchors.txt"
-    manifest.write_text((ROOT / "anchors.txt").read_text(encoding="utf-8") + "".join(
-        f"{line}\n" for line in manifest_lines), encoding="utf-8")
+    manifest.write_text(
+        (ROOT / "anchors.txt").read_text(encoding="utf-8") + "".join(f"{line}\n" for line in manifest_lines),
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
     return run_build("--content", str(tree), "--manifest", str(manifest), "--out", str(out), "--no-search"), out
 
@@ -98,16 +105,21 @@ def test_removing_a_published_anchor_fails_the_build(tmp_path):
     assert result.returncode == 1
     lines = (ROOT / "anchors.txt").read_text(encoding="utf-8").splitlines()
     n = lines.index("yrd-decision/7.html#art-7-p2") + 1
-    assert (f"anchors.txt:{n}: published address 'yrd-decision/7.html#art-7-p2' is missing from the site "
-            "(restore it, or map it: 'yrd-decision/7.html#art-7-p2 -> new.html#anchor')") in result.stderr
+    assert (
+        f"anchors.txt:{n}: published address 'yrd-decision/7.html#art-7-p2' is missing from the site "
+        "(restore it, or map it: 'yrd-decision/7.html#art-7-p2 -> new.html#anchor')"
+    ) in result.stderr
     assert not out.exists()
 
 
 def test_a_mapped_old_address_still_lands_on_its_new_place(tmp_path, browser):
-    result, out = build_with(tmp_path, [
-        "yrd-decision/7.html#old-second -> yrd-decision/8.html#art-8-p2",
-        "yrd-decision/article-7.html -> yrd-decision/7.html#art-7",
-    ])
+    result, out = build_with(
+        tmp_path,
+        [
+            "yrd-decision/7.html#old-second -> yrd-decision/8.html#art-8-p2",
+            "yrd-decision/article-7.html -> yrd-decision/7.html#art-7",
+        ],
+    )
     assert result.returncode == 0, result.stderr
     page = browser.new_page()
     page.goto((out / "yrd-decision" / "7.html").as_uri() + "#old-second")
@@ -120,8 +132,9 @@ def test_a_mapped_old_address_still_lands_on_its_new_place(tmp_path, browser):
 def test_mapping_to_a_missing_place_fails(tmp_path):
     result, _ = build_with(tmp_path, ["yrd-decision/7.html#gone -> yrd-decision/8.html#art-8-p9"])
     assert result.returncode == 1
-    assert "'yrd-decision/7.html#gone' is mapped to 'yrd-decision/8.html#art-8-p9', which does not exist" \
-        in result.stderr
+    assert (
+        "'yrd-decision/7.html#gone' is mapped to 'yrd-decision/8.html#art-8-p9', which does not exist" in result.stderr
+    )
 
 
 def json_ld(site_dir, path):
@@ -134,8 +147,16 @@ def json_ld(site_dir, path):
 def test_structured_data_on_documents_and_provisions(site_dir):
     doc = json_ld(site_dir, "yrd-decision/index.html")
     assert doc["@type"] == "Legislation"
-    for key in ("legislationType", "legislationIdentifier", "legislationDate", "legislationPassedBy",
-                "legislationJurisdiction", "legislationLegalForce", "inLanguage", "hasPart"):
+    for key in (
+        "legislationType",
+        "legislationIdentifier",
+        "legislationDate",
+        "legislationPassedBy",
+        "legislationJurisdiction",
+        "legislationLegalForce",
+        "inLanguage",
+        "hasPart",
+    ):
         assert doc[key], key
     assert doc["legislationIdentifier"] == "公告第33号"
     assert doc["legislationDate"] == "2025-07-31"
@@ -147,8 +168,10 @@ def test_structured_data_on_documents_and_provisions(site_dir):
     assert prov["@id"] in {p["@id"] for p in doc["hasPart"]}
     plan = json_ld(site_dir, "digital-trade-plan/index.html")
     assert [p["name"] for p in plan["hasPart"]][0] == "《浙江省数字贸易改革创新实施方案》第二部分第（三）项"
-    assert plan["legislationPassedBy"] == [{"@type": "GovernmentOrganization", "name": "中共浙江省委办公厅"},
-                                           {"@type": "GovernmentOrganization", "name": "浙江省人民政府办公厅"}]
+    assert plan["legislationPassedBy"] == [
+        {"@type": "GovernmentOrganization", "name": "中共浙江省委办公厅"},
+        {"@type": "GovernmentOrganization", "name": "浙江省人民政府办公厅"},
+    ]
 
 
 def test_share_previews_and_canonical(site_dir):

@@ -26,8 +26,9 @@ def decode(png: bytes, tmp_path) -> list[str]:
     zbarimg = executable("zbarimg", "apt-get install -y zbar-tools")
     image = tmp_path / "code.png"
     image.write_bytes(png)
-    run = subprocess.run([zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, text=True, timeout=60
+    )
     return run.stdout.splitlines()
 
 
@@ -107,23 +108,35 @@ def test_a_placeholder_base_url_warns_once_and_a_real_one_does_not(tmp_path):
     result = run_build("--out", str(out), "--no-search")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "placeholder" in line]
-    line = next(n for n, text in enumerate((ROOT / "site.yaml").read_text(encoding="utf-8").splitlines(), 1)
-                if text.startswith("base_url:"))
-    assert warnings == [f"site.yaml:{line}: warning: base URL https://zj-policy.example.org/ is a placeholder: "
-                        "the QR codes on printed pages point to it (set base_url in the site file, or --base-url)"]
+    line = next(
+        n
+        for n, text in enumerate((ROOT / "site.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("base_url:")
+    )
+    assert warnings == [
+        f"site.yaml:{line}: warning: base URL https://zj-policy.example.org/ is a placeholder: "
+        "the QR codes on printed pages point to it (set base_url in the site file, or --base-url)"
+    ]
     shutil.rmtree(out)
     result = run_build("--out", str(out), "--no-search", "--base-url", "https://zj-policy.cn/")
     assert result.returncode == 0, result.stderr
     assert "placeholder" not in result.stderr
-    assert printcodes.make("https://zj-policy.cn/yrd-decision/7.html") in \
-        (out / "yrd-decision/7.html").read_text(encoding="utf-8")
+    assert printcodes.make("https://zj-policy.cn/yrd-decision/7.html") in (out / "yrd-decision/7.html").read_text(
+        encoding="utf-8"
+    )
 
 
-@pytest.mark.parametrize("url,placeholder", [
-    ("https://zj-policy.example.org/", True), ("https://policy.example.net/zj/", True),
-    ("http://localhost:8000/", True), ("https://site.test/", True),
-    ("https://zj-policy.cn/", False), ("https://www.zj.gov.cn/policy/", False),
-])
+@pytest.mark.parametrize(
+    "url,placeholder",
+    [
+        ("https://zj-policy.example.org/", True),
+        ("https://policy.example.net/zj/", True),
+        ("http://localhost:8000/", True),
+        ("https://site.test/", True),
+        ("https://zj-policy.cn/", False),
+        ("https://www.zj.gov.cn/policy/", False),
+    ],
+)
 def test_which_base_urls_are_placeholders(url, placeholder):
     from sitegen import addresses
 

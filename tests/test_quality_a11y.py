@@ -34,8 +34,7 @@ def axe_source() -> str:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_no_axe_violations(browser, site_url, axe_source, kind, scheme):
-    context = browser.new_context(color_scheme=scheme, bypass_csp=True,
-                                  viewport={"width": 1200, "height": 900})
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True, viewport={"width": 1200, "height": 900})
     try:
         page = context.new_page()
         page.goto(site_url + PAGE_TYPES[kind], wait_until="load")
@@ -44,8 +43,9 @@ def test_no_axe_violations(browser, site_url, axe_source, kind, scheme):
         page.add_script_tag(path=axe_source)
         results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         violations = results["violations"]
-        assert not violations, (f"{PAGE_TYPES[kind]} ({scheme}): {len(violations)} axe violation(s)\n"
-                                + describe(violations))
+        assert not violations, f"{PAGE_TYPES[kind]} ({scheme}): {len(violations)} axe violation(s)\n" + describe(
+            violations
+        )
         assert len(results["passes"]) >= 10, "axe checked almost nothing: was the page empty?"
     finally:
         context.close()

@@ -28,8 +28,11 @@ def exercise(page) -> None:
         button = page.locator(".para-tools button").first
         button.wait_for(timeout=10_000)
         button.click()
-        page.wait_for_function("""() => [...document.querySelectorAll('[role=status]')]
-                                  .some(e => /复制/.test(e.textContent))""", timeout=10_000)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[role=status]')]
+                                  .some(e => /复制/.test(e.textContent))""",
+            timeout=10_000,
+        )
     term = page.locator("a.term").first
     if term.count():
         term.scroll_into_view_if_needed()

@@ -39,8 +39,15 @@ class Resources(HTMLParser):
         rel = (a.get("rel") or "").lower().split()
         if tag == "link" and "stylesheet" in rel:
             self.styles.append(a.get("href") or "")
-        if tag == "link" and set(rel) & {"stylesheet", "icon", "preload", "modulepreload", "prefetch",
-                                         "manifest", "apple-touch-icon"}:
+        if tag == "link" and set(rel) & {
+            "stylesheet",
+            "icon",
+            "preload",
+            "modulepreload",
+            "prefetch",
+            "manifest",
+            "apple-touch-icon",
+        }:
             self.loads.append(a.get("href") or "")
         if tag == "script" and a.get("src"):
             self.scripts.append(a["src"])
@@ -115,10 +122,15 @@ def test_what_the_browser_loads_before_interaction(page, site_dir, site_url, kin
     assert not outside, f"{LOADED[kind]}: third-party requests {outside}"
     fonts = [u for u, t in requests if t == "font"]
     assert not fonts, f"{LOADED[kind]}: web fonts {fonts}"
-    local = lambda u: site_dir / urlsplit(u[len(site_url):]).path
+
+    def local(u):
+        return site_dir / urlsplit(u[len(site_url) :]).path
+
     js = {u: local(u).stat().st_size for u, t in loaded if t == "script" or u.endswith((".js", ".wasm"))}
-    assert sum(js.values()) <= JS_BUDGET, (f"{LOADED[kind]}: {sum(js.values()) / KB:.1f} KB of JavaScript "
-                                           f"before any interaction > {JS_BUDGET // KB} KB: {js}")
+    assert sum(js.values()) <= JS_BUDGET, (
+        f"{LOADED[kind]}: {sum(js.values()) / KB:.1f} KB of JavaScript "
+        f"before any interaction > {JS_BUDGET // KB} KB: {js}"
+    )
     css = sum(local(u).stat().st_size for u, t in loaded if t == "stylesheet")
     assert css <= CSS_BUDGET, f"{LOADED[kind]}: {css / KB:.1f} KB of CSS"
 

@@ -39,31 +39,55 @@ def announced(page, text: str) -> None:
     expect(page.locator("[role=status]").first).to_have_text(text)
 
 
-@pytest.mark.parametrize("path,host,expected", [
-    # a paragraph (款) of a provision, on its page and on the full text
-    ("yrd-decision/7.html", "#art-7-p2",
-     f"浙江省人民代表大会常务委员会. {DECISION}: 第七条第二款[EB/OL]. (2025-07-31)[{TODAY}]. "
-     f"{BASE}yrd-decision/7.html#art-7-p2"),
-    ("yrd-decision/index.html", "#art-7-p2",
-     f"浙江省人民代表大会常务委员会. {DECISION}: 第七条第二款[EB/OL]. (2025-07-31)[{TODAY}]. "
-     f"{BASE}yrd-decision/index.html#art-7-p2"),
-    # a provision with one paragraph: the paragraph is the provision
-    ("yrd-decision/18.html", "#art-18-p1",
-     f"浙江省人民代表大会常务委员会. {DECISION}: 第十八条[EB/OL]. (2025-07-31)[{TODAY}]. "
-     f"{BASE}yrd-decision/18.html#art-18-p1"),
-    # an item of the plan, which has two issuers
-    ("digital-trade-plan/4.html", "#item-4-p1",
-     f"中共浙江省委办公厅, 浙江省人民政府办公厅. {PLAN}: 第三部分第（四）项[EB/OL]. (2025-05-08)[{TODAY}]. "
-     f"{BASE}digital-trade-plan/4.html#item-4-p1"),
-    # a whole provision, from its 引用 line
-    ("yrd-decision/7.html", ".provision-page .citation",
-     f"浙江省人民代表大会常务委员会. {DECISION}: 第七条[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/7.html"),
-    # a whole document, from the 引用 line in its header
-    ("yrd-decision/index.html", ".doc-header .citation",
-     f"浙江省人民代表大会常务委员会. {DECISION}[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/"),
-    ("digital-trade-plan/index.html", ".doc-header .citation",
-     f"中共浙江省委办公厅, 浙江省人民政府办公厅. {PLAN}[EB/OL]. (2025-05-08)[{TODAY}]. {BASE}digital-trade-plan/"),
-])
+@pytest.mark.parametrize(
+    "path,host,expected",
+    [
+        # a paragraph (款) of a provision, on its page and on the full text
+        (
+            "yrd-decision/7.html",
+            "#art-7-p2",
+            f"浙江省人民代表大会常务委员会. {DECISION}: 第七条第二款[EB/OL]. (2025-07-31)[{TODAY}]. "
+            f"{BASE}yrd-decision/7.html#art-7-p2",
+        ),
+        (
+            "yrd-decision/index.html",
+            "#art-7-p2",
+            f"浙江省人民代表大会常务委员会. {DECISION}: 第七条第二款[EB/OL]. (2025-07-31)[{TODAY}]. "
+            f"{BASE}yrd-decision/index.html#art-7-p2",
+        ),
+        # a provision with one paragraph: the paragraph is the provision
+        (
+            "yrd-decision/18.html",
+            "#art-18-p1",
+            f"浙江省人民代表大会常务委员会. {DECISION}: 第十八条[EB/OL]. (2025-07-31)[{TODAY}]. "
+            f"{BASE}yrd-decision/18.html#art-18-p1",
+        ),
+        # an item of the plan, which has two issuers
+        (
+            "digital-trade-plan/4.html",
+            "#item-4-p1",
+            f"中共浙江省委办公厅, 浙江省人民政府办公厅. {PLAN}: 第三部分第（四）项[EB/OL]. (2025-05-08)[{TODAY}]. "
+            f"{BASE}digital-trade-plan/4.html#item-4-p1",
+        ),
+        # a whole provision, from its 引用 line
+        (
+            "yrd-decision/7.html",
+            ".provision-page .citation",
+            f"浙江省人民代表大会常务委员会. {DECISION}: 第七条[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/7.html",
+        ),
+        # a whole document, from the 引用 line in its header
+        (
+            "yrd-decision/index.html",
+            ".doc-header .citation",
+            f"浙江省人民代表大会常务委员会. {DECISION}[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/",
+        ),
+        (
+            "digital-trade-plan/index.html",
+            ".doc-header .citation",
+            f"中共浙江省委办公厅, 浙江省人民政府办公厅. {PLAN}[EB/OL]. (2025-05-08)[{TODAY}]. {BASE}digital-trade-plan/",
+        ),
+    ],
+)
 def test_copy_reference_puts_the_gbt_7714_reference_on_the_clipboard(reader, site_url, path, host, expected):
     reader.goto(f"{site_url}{path}{host if host.startswith('#') else ''}")
     reader.locator(host).hover()
@@ -115,15 +139,22 @@ def test_copy_reference_by_keyboard(reader, site_url):
     assert reader.evaluate("document.activeElement.textContent") == "复制参考文献"
     reader.keyboard.press("Space")
     announced(reader, "已复制参考文献（GB/T 7714）")
-    assert clipboard(reader) == f"浙江省人民代表大会常务委员会. {DECISION}[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/"
+    assert (
+        clipboard(reader)
+        == f"浙江省人民代表大会常务委员会. {DECISION}[EB/OL]. (2025-07-31)[{TODAY}]. {BASE}yrd-decision/"
+    )
 
 
 def test_the_pages_carry_the_known_parts_and_the_script_only_the_date(site_dir):
     html = (site_dir / "yrd-decision/7.html").read_text(encoding="utf-8")
-    assert (f'data-ref="浙江省人民代表大会常务委员会. {DECISION}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"'
-            in html)
+    assert (
+        f'data-ref="浙江省人民代表大会常务委员会. {DECISION}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"' in html
+    )
     assert 'id="art-7-p2" data-cite=' in html and 'data-where=": 第七条第二款"' in html
-    script = "\n".join(line for line in (site_dir / "static/cite.js").read_text(encoding="utf-8").splitlines()
-                       if not line.lstrip().startswith("//"))
+    script = "\n".join(
+        line
+        for line in (site_dir / "static/cite.js").read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("//")
+    )
     for known in ("浙江", "EB/OL", "2025", "条", "第"):
         assert known not in script, f"static/cite.js rebuilds {known!r}, which the build knows"

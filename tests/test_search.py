@@ -21,8 +21,17 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from search_cases import (GLOSSARY, GLOSSARY_LATIN, NONE_EXPECTED, PROVISIONS, QUERIES, expected,  # noqa: F401
-                          expected_terms, fold, latin_match, occurrences_in, terms_of)
+from search_cases import (
+    GLOSSARY,
+    NONE_EXPECTED,
+    PROVISIONS,
+    QUERIES,
+    expected,  # noqa: F401
+    expected_terms,
+    fold,
+    occurrences_in,
+    terms_of,
+)
 
 
 # --- driving the search page ---------------------------------------------------------------
@@ -54,8 +63,10 @@ def wait_done(page, q: str) -> None:
         page.wait_for_function(DONE, arg=quoted(q), timeout=15_000)
     except PlaywrightTimeout:  # say what the page shows instead
         busy = page.get_attribute("#search-results", "aria-busy")
-        pytest.fail(f"no results for {q!r} within 15 s: aria-busy={busy!r}, "
-                    f"status {page.text_content('#search-status')!r}", pytrace=False)
+        pytest.fail(
+            f"no results for {q!r} within 15 s: aria-busy={busy!r}, status {page.text_content('#search-status')!r}",
+            pytrace=False,
+        )
 
 
 def requested(page) -> list[str]:
@@ -94,15 +105,16 @@ def show_all(page) -> None:
 
 def results(page) -> list[dict]:
     """Each <li>: its first link (split into page, hl and anchor) and its text."""
-    items = page.eval_on_selector_all("#search-results > li", """els => els.map(li => ({
+    items = page.eval_on_selector_all(
+        "#search-results > li",
+        """els => els.map(li => ({
         href: li.querySelector('a').getAttribute('href'), text: li.textContent,
-        marks: [...li.querySelectorAll('mark')].map(m => m.textContent)}))""")
+        marks: [...li.querySelectorAll('mark')].map(m => m.textContent)}))""",
+    )
     for item in items:
         parts = urlsplit(item["href"])
         item.update(page=parts.path, anchor=parts.fragment, hl=parse_qs(parts.query).get("hl", [""])[0])
     return items
-
-
 
 
 def test_the_expected_sets_are_meaningful():
@@ -130,7 +142,7 @@ def test_query_finds_exactly_the_provisions_that_contain_it(page, site_dir, site
     items = results(page)
     found_terms = [i for i in items if i["page"] == "glossary/index.html"]
     provisions = [i for i in items if i["page"] != "glossary/index.html"]
-    assert items[:len(found_terms)] == found_terms, "glossary terms come first"
+    assert items[: len(found_terms)] == found_terms, "glossary terms come first"
     assert {i["anchor"] for i in found_terms} == expected_terms(query)
     want = expected(query)
     got = {i["page"]: i["anchor"] for i in provisions}
@@ -183,9 +195,12 @@ def test_every_match_is_highlighted_and_the_link_lands_on_it(page, site_dir, sit
     page.wait_for_selector("#art-8-p2 mark.hl", timeout=5_000)  # site.js loads search-text.js and search-hl.js
     assert [u.rsplit("/", 1)[-1] for u in urls if "/static/search" in u] == ["search-text.js", "search-hl.js"]
     # Every paragraph of the page: each match of the term marked, nothing else.
-    paras = page.eval_on_selector_all("main .para", """ps => ps.map(p => { const c = p.cloneNode(true);
+    paras = page.eval_on_selector_all(
+        "main .para",
+        """ps => ps.map(p => { const c = p.cloneNode(true);
         c.querySelectorAll('.permalink, .para-tools').forEach(e => e.remove());
-        return {id: p.id, text: c.textContent, marks: [...p.querySelectorAll('mark.hl')].map(m => m.textContent)}; })""")
+        return {id: p.id, text: c.textContent, marks: [...p.querySelectorAll('mark.hl')].map(m => m.textContent)}; })""",
+    )
     for p in paras:
         assert all(m == "飞地" for m in p["marks"]) and len(p["marks"]) == occurrences_in(p["text"], ["飞地"]), p
 
@@ -238,7 +253,9 @@ def test_the_query_lives_in_the_address(page, site_dir, site_url, mode):
     open_search(page, base, "知识产权", doc="yrd-decision")
     assert page.input_value("#q") == "知识产权"
     assert page.is_checked("input[name=doc][value=yrd-decision]")
-    assert {i["page"] for i in results(page) if i["page"] != "glossary/index.html"} == set(expected("知识产权", "yrd-decision"))
+    assert {i["page"] for i in results(page) if i["page"] != "glossary/index.html"} == set(
+        expected("知识产权", "yrd-decision")
+    )
     # A new search typed in the box: the address follows, and Back returns to the first one.
     page.fill("#q", "")
     page.locator("#q").type("科创飞地")
@@ -296,7 +313,9 @@ def test_results_come_in_pages_with_a_more_button(page, site_url):
     more.click()
     assert page.locator("#search-results > li").count() == len(want)
     assert not page.locator("button[data-action=more]").count()
-    focused = page.evaluate("document.activeElement.closest('li') && [...document.querySelectorAll('#search-results > li')].indexOf(document.activeElement.closest('li'))")
+    focused = page.evaluate(
+        "document.activeElement.closest('li') && [...document.querySelectorAll('#search-results > li')].indexOf(document.activeElement.closest('li'))"
+    )
     assert focused == 20, "focus moves to the first new result"
 
 
@@ -340,7 +359,10 @@ def test_search_code_loads_only_when_needed(page, site_url):
     urls.clear()
     page.goto(site_url + "search.html")
     page.wait_for_load_state("networkidle")
-    loaded = lambda: [u[len(site_url):] for u in urls if u.endswith((".js", ".json")) or "/pagefind/" in u]
+
+    def loaded():
+        return [u[len(site_url) :] for u in urls if u.endswith((".js", ".json")) or "/pagefind/" in u]
+
     assert sorted(loaded()) == ["static/search.js", "static/site.js"], "nothing before the reader turns to the box"
     with page.expect_request(site_url + "search-index.js"):
         page.focus("#q")
@@ -356,7 +378,7 @@ def test_with_pagefind_the_glossary_and_the_table_come_apart(page, pf_url):
     with page.expect_request(pf_url + "pagefind/pagefind.js"):
         page.focus("#q")
     page.wait_for_load_state("networkidle")
-    got = [u[len(pf_url):] for u in urls]
+    got = [u[len(pf_url) :] for u in urls]
     assert got[:2] == ["static/search-text.js", "static/search-ui.js"]
     assert {"search-terms.json", "pagefind/pagefind.js"} <= set(got) and "search-index.js" not in got
 
@@ -404,7 +426,10 @@ def test_pagefind_ands_words_and_matches_single_characters(page, pf_url):
     }""")
     for words, found in got.items():
         chars = [fold(c) for c in words.split()]
-        holds = lambda p: all(any(c in fold(x) for x in PROVISIONS[p][1]) for c in chars)
+
+        def holds(p, chars=chars):
+            return all(any(c in fold(x) for x in PROVISIONS[p][1]) for c in chars)
+
         want = {p for p in PROVISIONS if holds(p)}
         assert set(found) == want, f"Pagefind's answer for {words!r}"
         assert len(found) == len(set(found))
@@ -414,7 +439,7 @@ def test_only_provisions_and_terms_are_indexed(site_dir, pf_dir):
     import json
 
     index = (site_dir / "search-index.js").read_text(encoding="utf-8")
-    data = json.loads(index[index.index("=") + 1:].rstrip().rstrip(";"))
+    data = json.loads(index[index.index("=") + 1 :].rstrip().rstrip(";"))
     records = [r["meta"] for r in data["records"]]
     assert sorted(m["u"] for m in records if "u" in m) == sorted(PROVISIONS)
     assert sorted(m["s"] for m in records if "s" in m) == sorted(GLOSSARY)

@@ -68,8 +68,12 @@ def assert_same_tree(served: Path, clean: Path) -> None:
     difference here is a difference the preview made, and fails.
     """
     a, b = tree(served), tree(clean)
-    assert sorted(a) == sorted(b), ("only in the preview:", sorted(set(a) - set(b))[:10],
-                                    "only in the clean build:", sorted(set(b) - set(a))[:10])
+    assert sorted(a) == sorted(b), (
+        "only in the preview:",
+        sorted(set(a) - set(b))[:10],
+        "only in the clean build:",
+        sorted(set(b) - set(a))[:10],
+    )
     different = [f"{name} ({len(a[name])} vs {len(b[name])} bytes)" for name in a if a[name] != b[name]]
     assert not different, f"differ from a clean build: {different[:10]}"
 
@@ -123,15 +127,18 @@ class Client:
         def check():
             code, body, _ = self.get(path)
             return body if code == status and (text in body) == present else None
+
         return wait_for(check, f"{path} {'with' if present else 'without'} {text!r} (HTTP {status})")
 
     def wait_build(self, after: int) -> dict:
         """The status once build number `after` + 1 (or a later one) is done and none runs."""
-        return wait_for(lambda: (s := self.status())["generation"] > after and not s["building"] and s,
-                        f"build {after + 1}")
+        return wait_for(
+            lambda: (s := self.status())["generation"] > after and not s["building"] and s, f"build {after + 1}"
+        )
 
 
 # --- pieces, on their own --------------------------------------------------------------------
+
 
 def test_watcher_sees_changes_and_ignores_editor_files(tmp_path):
     folder = tmp_path / "content"
@@ -205,8 +212,15 @@ def test_request_paths_never_leave_the_output_or_raise(tmp_path):
     assert locate(root, "glossary") == root / "glossary"
     assert locate(root, "") == root
     assert locate(root, "/evil.example/../glossary") == root / "glossary"  # `//host/…` stays in the site
-    for bad in ("../secret.txt", "glossary/../../secret.txt", "\x00", "a\x00b.html", "a" * 256,
-                f"glossary/{'b' * 300}.html", "x/" * 3000):
+    for bad in (
+        "../secret.txt",
+        "glossary/../../secret.txt",
+        "\x00",
+        "a\x00b.html",
+        "a" * 256,
+        f"glossary/{'b' * 300}.html",
+        "x/" * 3000,
+    ):
         assert locate(root, bad) is None or root in locate(root, bad).parents, bad
     assert locate(root, "../secret.txt") is None
     assert locate(root, "a\x00b.html") is None
@@ -233,8 +247,12 @@ def test_websocket_origin_and_host_rules():
 
 
 def test_error_page_is_a_template_with_escaped_problems():
-    errors = ("content/a.md:3: invalid YAML <script>alert(1)</script>", "templates/x.html:2: bad & worse",
-              "internal error: KeyError: 'x'", "Traceback (most recent call last):\n  File \"<x>\"")
+    errors = (
+        "content/a.md:3: invalid YAML <script>alert(1)</script>",
+        "templates/x.html:2: bad & worse",
+        "internal error: KeyError: 'x'",
+        'Traceback (most recent call last):\n  File "<x>"',
+    )
     page = error_page(errors, "/a.html?<q>").decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
     assert "<title>构建出错（3） · 预览</title>" in page and "构建出错：3 个问题" in page
@@ -263,6 +281,7 @@ def test_the_livereload_handler_of_a_server_is_its_own():
 
 # --- the preview server, in this process -------------------------------------------------------
 
+
 @pytest.fixture
 def sources(tmp_path) -> Path:
     for name in ("content", "templates", "static"):
@@ -273,8 +292,14 @@ def sources(tmp_path) -> Path:
 
 
 def options(src: Path) -> Options:
-    return Options(content=src / "content", templates=src / "templates", static=src / "static",
-                   site_file=src / "site.yaml", manifest=src / "anchors.txt", out=src / "out")
+    return Options(
+        content=src / "content",
+        templates=src / "templates",
+        static=src / "static",
+        site_file=src / "site.yaml",
+        manifest=src / "anchors.txt",
+        out=src / "out",
+    )
 
 
 class InProcess(Client):
@@ -346,8 +371,12 @@ def test_preview_equals_a_clean_build_after_every_kind_of_edit(preview, sources)
         ("glossary term", content / "glossary/shuzi-maoyi.md", "en: digital trade", "en: digital trade (test)"),
         ("topic", content / "topics.yaml", "name: 基础研究", "name: 基础研究（测试）"),
         ("document", content / "yrd-decision/_document.md", "status: 已生效", "status: 已生效（测试）"),
-        ("template", sources / "templates/provision.html", "{% block main %}\n",
-         "{% block main %}\n<p class=\"preview-test\">模板测试</p>\n"),
+        (
+            "template",
+            sources / "templates/provision.html",
+            "{% block main %}\n",
+            '{% block main %}\n<p class="preview-test">模板测试</p>\n',
+        ),
         ("static", sources / "static/site.css", "body", "/* edited */\nbody"),
         ("site.yaml", sources / "site.yaml", "short_title: 浙江政策文本", "short_title: 浙江政策文本（预览）"),
     ]
@@ -361,8 +390,13 @@ def test_preview_equals_a_clean_build_after_every_kind_of_edit(preview, sources)
     # a new provision, then its removal (no published anchor depends on it)
     new = content / "yrd-decision/20.md"
     generation = preview.status()["generation"]
-    replace_file(new, (content / "yrd-decision/19.md").read_text(encoding="utf-8")
-                 .replace("number: 19", "number: 20").replace("label: 十九", "label: 二十"))
+    replace_file(
+        new,
+        (content / "yrd-decision/19.md")
+        .read_text(encoding="utf-8")
+        .replace("number: 19", "number: 20")
+        .replace("label: 十九", "label: 二十"),
+    )
     preview.wait_build(generation)
     assert_same_tree(opts.out, clean_build(opts, out))
     assert (opts.out / "yrd-decision/20.html").is_file()
@@ -489,6 +523,7 @@ def test_directory_symlink_loops_in_content_do_not_stop_the_server(sources):
 
 # --- the command, in a subprocess ------------------------------------------------------------
 
+
 def _collect(stream, into: list[str]) -> None:
     for line in stream:
         into.append(line)
@@ -503,15 +538,35 @@ class Server(Client):
         self.tmpdir.mkdir(exist_ok=True)
         env = dict(os.environ, TMPDIR=str(self.tmpdir), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--content", "content",
-             "--out", "_site", *extra],
-            cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "serve",
+                "--port",
+                "0",
+                "--content",
+                "content",
+                "--out",
+                "_site",
+                *extra,
+            ],
+            cwd=tmp,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         for stream, lines in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
             threading.Thread(target=_collect, args=(stream, lines), daemon=True).start()
-        line = wait_for(lambda: next((x for x in self.stdout if x.startswith("Serving")), None)
-                        or (self.proc.poll() is not None and "exited"), "the server to start")
+        line = wait_for(
+            lambda: (
+                next((x for x in self.stdout if x.startswith("Serving")), None)
+                or (self.proc.poll() is not None and "exited")
+            ),
+            "the server to start",
+        )
         assert line != "exited", "".join(self.stderr)
         self.url = line.split(" at ", 1)[1].split()[0]
         self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
@@ -610,8 +665,12 @@ def test_folder_redirects_stay_on_the_site(server):
     code, headers, _ = server.raw("/glossary?x=1")
     assert code == 302 and headers["Location"] == "/glossary/?x=1"
     out = server.out.resolve().as_posix()
-    for target in (f"//evil.example/%2e%2e%2f{out}/glossary", f"//evil.example/..{out}/glossary",
-                   "//evil.example/%2e%2e/glossary", "/%2F%2Fevil.example/%2e%2e/glossary"):
+    for target in (
+        f"//evil.example/%2e%2e%2f{out}/glossary",
+        f"//evil.example/..{out}/glossary",
+        "//evil.example/%2e%2e/glossary",
+        "/%2F%2Fevil.example/%2e%2e/glossary",
+    ):
         code, headers, _ = server.raw(target)
         location = headers.get("Location", "")
         assert not location.startswith("//") and "evil" not in location, (target, code, location)
@@ -619,8 +678,15 @@ def test_folder_redirects_stay_on_the_site(server):
 
 
 def test_bad_paths_are_404_not_500(server):
-    for target in ("/%00", "/a%00b.html", "/" + "a" * 300, "/yrd-decision/" + "b" * 300 + ".html",
-                   "/" + "x/" * 2100, "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd"):
+    for target in (
+        "/%00",
+        "/a%00b.html",
+        "/" + "a" * 300,
+        "/yrd-decision/" + "b" * 300 + ".html",
+        "/" + "x/" * 2100,
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc/passwd",
+    ):
         code, _, body = server.raw(target)
         assert code == 404, (target[:40], code)
         assert b"Traceback" not in body
@@ -643,8 +709,9 @@ def _livereload(server, headers: dict) -> list[dict]:
     async def talk():
         request = HTTPRequest(server.url.replace("http://", "ws://") + "livereload", headers=headers)
         ws = await websocket_connect(request)
-        await ws.write_message(json.dumps({"command": "hello",
-                                           "protocols": ["http://livereload.com/protocols/official-7"]}))
+        await ws.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         hello = json.loads(await asyncio.wait_for(ws.read_message(), TIMEOUT))
         await ws.write_message(json.dumps({"command": "info", "url": server.url, "plugins": {}}))
         await asyncio.sleep(0.3)  # registered on "info"
@@ -665,9 +732,12 @@ def _livereload(server, headers: dict) -> list[dict]:
 def test_livereload_accepts_only_the_servers_own_origin(server):
     from tornado.httpclient import HTTPClientError
 
-    for origin, host in (("http://evil.example", None), ("null", None),
-                         (f"http://localhost:{server.port + 1}", None),
-                         (f"http://evil.example:{server.port}", f"evil.example:{server.port}")):
+    for origin, host in (
+        ("http://evil.example", None),
+        ("null", None),
+        (f"http://localhost:{server.port + 1}", None),
+        (f"http://evil.example:{server.port}", f"evil.example:{server.port}"),
+    ):
         headers = {"Origin": origin} | ({"Host": host} if host else {})
         with pytest.raises(HTTPClientError) as refused:
             _livereload(server, headers)
@@ -703,9 +773,12 @@ def test_binds_loopback_only_by_default(server):
 def test_browser_reloads_by_itself_under_the_csp(server, page):
     p7 = server.content / "yrd-decision/07.md"
     page.goto(server.url + "yrd-decision/7.html")
-    page.wait_for_function("() => !!document.querySelector('script[src*=\"livereload.js\"]') "
-                           "&& !!window.LiveReload && window.LiveReload.connector "
-                           "&& window.LiveReload.connector._isSocketConnected()", timeout=TIMEOUT * 1000)
+    page.wait_for_function(
+        "() => !!document.querySelector('script[src*=\"livereload.js\"]') "
+        "&& !!window.LiveReload && window.LiveReload.connector "
+        "&& window.LiveReload.connector._isSocketConnected()",
+        timeout=TIMEOUT * 1000,
+    )
     original = edit(p7, "开展联合攻关，", "开展联合攻关（浏览器自动刷新），")
     try:
         page.wait_for_function("() => document.body.innerText.includes('浏览器自动刷新')", timeout=TIMEOUT * 1000)

@@ -19,20 +19,38 @@ def page(site_dir, path):
 
 # The contract of DESIGN.md §2, written out here rather than imported from the code under test.
 CONTRACT_PAGES = (
-    ["index.html", "yrd-decision/index.html", "digital-trade-plan/index.html", "glossary/index.html",
-     "glossary/jiebang-guashuai.html", "glossary/kechuang-feidi.html", "topics/index.html", "search.html",
-     "404.html", "sitemap.xml", "robots.txt", "digital-trade-plan/part-9.html"]
+    [
+        "index.html",
+        "yrd-decision/index.html",
+        "digital-trade-plan/index.html",
+        "glossary/index.html",
+        "glossary/jiebang-guashuai.html",
+        "glossary/kechuang-feidi.html",
+        "topics/index.html",
+        "search.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "digital-trade-plan/part-9.html",
+    ]
     + [f"yrd-decision/{n}.html" for n in range(1, 20)]
     + [f"digital-trade-plan/{n}.html" for n in range(3, 26)]
     + [f"{d}/{d}.{e}" for d in content.DOCS for e in ("md", "txt", "json")]
 )
 CONTRACT_ANCHORS = (
     [("yrd-decision/index.html", a) for a in ["announcement", "preamble"] + [f"art-{n}" for n in range(1, 20)]]
-    + [("digital-trade-plan/index.html", a) for a in ["notice"] + [f"part-{n}" for n in range(1, 10)]
-       + [f"item-{n}" for n in range(1, 26)]]
-    + [("digital-trade-plan/part-9.html", "part-9"), ("digital-trade-plan/part-9.html", "part-9-p1"),
-       ("yrd-decision/7.html", "art-7"), ("yrd-decision/7.html", "art-7-p2"),
-       ("digital-trade-plan/4.html", "item-4"), ("digital-trade-plan/4.html", "item-4-p1")]
+    + [
+        ("digital-trade-plan/index.html", a)
+        for a in ["notice"] + [f"part-{n}" for n in range(1, 10)] + [f"item-{n}" for n in range(1, 26)]
+    ]
+    + [
+        ("digital-trade-plan/part-9.html", "part-9"),
+        ("digital-trade-plan/part-9.html", "part-9-p1"),
+        ("yrd-decision/7.html", "art-7"),
+        ("yrd-decision/7.html", "art-7-p2"),
+        ("digital-trade-plan/4.html", "item-4"),
+        ("digital-trade-plan/4.html", "item-4-p1"),
+    ]
 )
 
 
@@ -153,9 +171,9 @@ def test_help_and_readme_name_the_same_commands_and_options():
     assert result.returncode == 0
     helped = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", result.stdout)) - {"--help"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme[readme.index("## Commands"):]
-    block = block[block.index("```") + 3:]
-    block = block[:block.index("```")]
+    block = readme[readme.index("## Commands") :]
+    block = block[block.index("```") + 3 :]
+    block = block[: block.index("```")]
     documented = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", block))
     assert helped == documented
     commands = set(re.search(r"\{([a-z,]+)\}", result.stdout)[1].split(","))

@@ -16,8 +16,12 @@ SHORT = {"yrd-decision": "《决定》", "digital-trade-plan": "《方案》"}
 
 def expected_marks(doc: str) -> set[tuple[str, str]]:
     """(topic name, provision page) for each topic a provision of `doc` is tagged with in content/."""
-    return {(NAMES[slug], prov.page) for prov in content.provisions() if prov.doc == doc
-            for slug in prov.meta.get("topics") or []}
+    return {
+        (NAMES[slug], prov.page)
+        for prov in content.provisions()
+        if prov.doc == doc
+        for slug in prov.meta.get("topics") or []
+    }
 
 
 def shown_marks(site_dir, doc: str) -> set[tuple[str, str]]:
@@ -41,9 +45,11 @@ def shown_marks(site_dir, doc: str) -> set[tuple[str, str]]:
             link = cell.find("a")
             if link is not None:
                 assert link.attrs["href"] == f"../{prov.page}", (topic, prov.page)
-                assert link.attrs["aria-label"] == ("第" + labels[prov.stem]
-                                                    + ("条" if doc == "yrd-decision" else
-                                                       "部分" if prov.stem.startswith("part-") else "项"))
+                assert link.attrs["aria-label"] == (
+                    "第"
+                    + labels[prov.stem]
+                    + ("条" if doc == "yrd-decision" else "部分" if prov.stem.startswith("part-") else "项")
+                )
                 marks.add((topic, prov.page))
     return marks
 
@@ -80,8 +86,11 @@ def test_a_screen_reader_finds_the_table_its_headers_and_the_marks(site_url, pag
     row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="知识产权"))
     marks = row.get_by_role("cell").get_by_role("link")
     names = [marks.nth(i).evaluate("a => a.getAttribute('aria-label')") for i in range(marks.count())]
-    expected = sorted(f"第{p.meta['label']}条" for p in content.provisions()
-                      if p.doc == "yrd-decision" and "zhishi-chanquan" in (p.meta.get("topics") or []))
+    expected = sorted(
+        f"第{p.meta['label']}条"
+        for p in content.provisions()
+        if p.doc == "yrd-decision" and "zhishi-chanquan" in (p.meta.get("topics") or [])
+    )
     assert sorted(names) == expected
     assert table.get_by_role("columnheader").count() == 20
     # A mark is a link a reader follows to the provision.

@@ -14,11 +14,14 @@ def provision(site, key):
     return d, next(p for p in d.provisions if p.slug == stem)
 
 
-@pytest.mark.parametrize("key, page, anchor, p2", [
-    ("yrd-decision/7", "yrd-decision/7.html", "art-7", "art-7-p2"),
-    ("digital-trade-plan/13", "digital-trade-plan/13.html", "item-13", None),
-    ("digital-trade-plan/part-9", "digital-trade-plan/part-9.html", "part-9", None),
-])
+@pytest.mark.parametrize(
+    "key, page, anchor, p2",
+    [
+        ("yrd-decision/7", "yrd-decision/7.html", "art-7", "art-7-p2"),
+        ("digital-trade-plan/13", "digital-trade-plan/13.html", "item-13", None),
+        ("digital-trade-plan/part-9", "digital-trade-plan/part-9.html", "part-9", None),
+    ],
+)
 def test_pages_and_anchors_of_provisions(real_site, key, page, anchor, p2):
     site, _ = real_site
     _, prov = provision(site, key)
@@ -38,13 +41,16 @@ def test_pages_of_documents_terms_topics_and_downloads(real_site):
     assert addresses.download("yrd-decision", "json") == "yrd-decision/yrd-decision.json"
 
 
-@pytest.mark.parametrize("src, dst, expected", [
-    ("yrd-decision/7.html", "yrd-decision/8.html", "8.html"),
-    ("yrd-decision/7.html", "yrd-decision/index.html#art-7", "index.html#art-7"),
-    ("yrd-decision/7.html", "glossary/x.html", "../glossary/x.html"),
-    ("index.html", "yrd-decision/7.html#art-7-p2", "yrd-decision/7.html#art-7-p2"),
-    ("glossary/index.html", "index.html", "../index.html"),
-])
+@pytest.mark.parametrize(
+    "src, dst, expected",
+    [
+        ("yrd-decision/7.html", "yrd-decision/8.html", "8.html"),
+        ("yrd-decision/7.html", "yrd-decision/index.html#art-7", "index.html#art-7"),
+        ("yrd-decision/7.html", "glossary/x.html", "../glossary/x.html"),
+        ("index.html", "yrd-decision/7.html#art-7-p2", "yrd-decision/7.html#art-7-p2"),
+        ("glossary/index.html", "index.html", "../index.html"),
+    ],
+)
 def test_relative_links_name_files(src, dst, expected):
     assert relative(src, dst) == expected
 
@@ -59,8 +65,10 @@ def test_canonical_urls_publish_folders_for_index_pages():
 def test_citations_as_design_section_2(real_site):
     site, _ = real_site
     doc, art7 = provision(site, "yrd-decision/7")
-    assert citation(doc, art7, art7.paragraphs[1]) == \
-        "《浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定》第七条第二款"
+    assert (
+        citation(doc, art7, art7.paragraphs[1])
+        == "《浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定》第七条第二款"
+    )
     assert citation(doc, art7, short=True) == "《决定》第七条"
     plan, item4 = provision(site, "digital-trade-plan/4")
     assert citation(plan, item4) == "《浙江省数字贸易改革创新实施方案》第三部分第（四）项"
@@ -86,11 +94,19 @@ def test_published_addresses_of_the_model(real_site):
     site, _ = real_site
     published = addresses.published(site)
     assert published == sorted(set(published))
-    for address in ("index.html", "search.html", "yrd-decision/index.html#announcement",
-                    "yrd-decision/index.html#art-19", "yrd-decision/7.html#art-7-p2",
-                    "digital-trade-plan/index.html#item-1", "digital-trade-plan/index.html#part-2",
-                    "digital-trade-plan/part-9.html#part-9-p1", "digital-trade-plan/digital-trade-plan.md",
-                    "glossary/index.html#jiebang-guashuai", "glossary/kechuang-feidi.html"):
+    for address in (
+        "index.html",
+        "search.html",
+        "yrd-decision/index.html#announcement",
+        "yrd-decision/index.html#art-19",
+        "yrd-decision/7.html#art-7-p2",
+        "digital-trade-plan/index.html#item-1",
+        "digital-trade-plan/index.html#part-2",
+        "digital-trade-plan/part-9.html#part-9-p1",
+        "digital-trade-plan/digital-trade-plan.md",
+        "glossary/index.html#jiebang-guashuai",
+        "glossary/kechuang-feidi.html",
+    ):
         assert address in published
     assert "404.html" not in published  # a page, not an address anyone should cite
 
@@ -112,14 +128,18 @@ def test_gbt_7714_references(real_site):
     doc, art7 = provision(site, "yrd-decision/7")
     plan, item4 = provision(site, "digital-trade-plan/4")
     title = "浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定"
-    assert addresses.reference(doc) == f"浙江省人民代表大会常务委员会. {title}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"
+    assert (
+        addresses.reference(doc)
+        == f"浙江省人民代表大会常务委员会. {title}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"
+    )
     assert addresses.reference_where(art7, art7.paragraphs[1]) == ": 第七条第二款"
     assert addresses.reference_where(art7) == ": 第七条"
     assert addresses.reference_where(item4, item4.paragraphs[0]) == ": 第三部分第（四）项"
     assert addresses.reference_where() == ""
-    assert addresses.reference(plan, addresses.reference_where(item4), "2026-03-06", "https://x.org/4.html") == \
-        ("中共浙江省委办公厅, 浙江省人民政府办公厅. 浙江省数字贸易改革创新实施方案: 第三部分第（四）项[EB/OL]. "
-         "(2025-05-08)[2026-03-06]. https://x.org/4.html")
+    assert addresses.reference(plan, addresses.reference_where(item4), "2026-03-06", "https://x.org/4.html") == (
+        "中共浙江省委办公厅, 浙江省人民政府办公厅. 浙江省数字贸易改革创新实施方案: 第三部分第（四）项[EB/OL]. "
+        "(2025-05-08)[2026-03-06]. https://x.org/4.html"
+    )
     assert addresses.citation(doc) == f"《{title}》"
 
 

@@ -6,7 +6,8 @@ from .unit_support import load_tree, messages
 from fixtures import PROVISION
 
 RELATED = PROVISION.format(n=2, label="二").replace(
-    "topics: [rencai]\n", "topics: [rencai]\nrelated:\n  - {to: demo/1, reason: 两条都提到揭榜挂帅。}\n")
+    "topics: [rencai]\n", "topics: [rencai]\nrelated:\n  - {to: demo/1, reason: 两条都提到揭榜挂帅。}\n"
+)
 
 
 def test_related_provisions_are_shown_from_both_ends(tmp_path):
@@ -25,7 +26,9 @@ def test_occurrences_name_the_paragraph_they_are_in(tmp_path):
     site, links, _ = load_tree(tmp_path)
     occ = links.occurrences["jiebang-guashuai"]
     assert [(o.anchor, o.where, o.match) for o in occ] == [
-        ("art-1-p1", "《测试》第一条第一款", "揭榜挂帅"), ("art-2-p1", "《测试》第二条第一款", "揭榜挂帅")]
+        ("art-1-p1", "《测试》第一条第一款", "揭榜挂帅"),
+        ("art-2-p1", "《测试》第二条第一款", "揭榜挂帅"),
+    ]
 
 
 def test_topics_and_neighbours(tmp_path):
@@ -37,9 +40,14 @@ def test_topics_and_neighbours(tmp_path):
 
 
 def test_a_term_that_occurs_nowhere_is_a_warning(tmp_path):
-    _, _, problems = load_tree(tmp_path, {
-        "content/demo/01.md": PROVISION.format(n=1, label="一").replace("揭榜挂帅", "某事"),
-        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("揭榜挂帅", "某事")})
+    _, _, problems = load_tree(
+        tmp_path,
+        {
+            "content/demo/01.md": PROVISION.format(n=1, label="一").replace("揭榜挂帅", "某事"),
+            "content/demo/02.md": PROVISION.format(n=2, label="二").replace("揭榜挂帅", "某事"),
+        },
+    )
     assert problems.errors == []
     assert messages(problems, tmp_path) == [
-        "content/glossary/jiebang-guashuai.md:2: warning: term '揭榜挂帅' occurs nowhere in the documents"]
+        "content/glossary/jiebang-guashuai.md:2: warning: term '揭榜挂帅' occurs nowhere in the documents"
+    ]

@@ -20,11 +20,14 @@ def test_a_valid_site_loads_into_the_model(tmp_path):
 
 
 def test_every_problem_in_one_run_with_its_line(tmp_path):
-    _, _, problems = load_tree(tmp_path, {
-        "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
-        "content/demo/02.md": PROVISION.format(n=2, label="三"),
-        "content/demo/03.md": PROVISION.format(n=3, label="三") + "\n- a list\n",
-    })
+    _, _, problems = load_tree(
+        tmp_path,
+        {
+            "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
+            "content/demo/02.md": PROVISION.format(n=2, label="三"),
+            "content/demo/03.md": PROVISION.format(n=3, label="三") + "\n- a list\n",
+        },
+    )
     assert messages(problems, tmp_path) == [
         "content/demo/01.md:5: unknown topic 'nope'",
         "content/demo/02.md:3: label '三' does not match number 2 (expected '二')",
@@ -33,7 +36,10 @@ def test_every_problem_in_one_run_with_its_line(tmp_path):
 
 
 def test_markup_that_is_not_allowed_is_named(tmp_path):
-    _, _, problems = load_tree(tmp_path, {
-        "content/demo/02.md": PROVISION.format(n=2, label="二").replace("第二款的文字。", "见[此处](x.html)。"),
-    })
+    _, _, problems = load_tree(
+        tmp_path,
+        {
+            "content/demo/02.md": PROVISION.format(n=2, label="二").replace("第二款的文字。", "见[此处](x.html)。"),
+        },
+    )
     assert messages(problems, tmp_path) == ["content/demo/02.md:9: a Markdown link is not allowed here"]

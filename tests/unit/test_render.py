@@ -16,8 +16,9 @@ from sitegen.pipeline import ROOT, Options, build_files
 
 
 def options(root: Path, templates: Path = ROOT / "templates") -> Options:
-    return Options(content=root / "content", site_file=root / "site.yaml", templates=templates,
-                   manifest=None, out=root / "out")
+    return Options(
+        content=root / "content", site_file=root / "site.yaml", templates=templates, manifest=None, out=root / "out"
+    )
 
 
 @pytest.fixture
@@ -33,8 +34,9 @@ def test_a_provision_page_reads_and_cites_its_paragraphs(built):
     assert paras[1].attrs["data-cite"] == "《测试决定》第二条第二款"
     assert paras[1].attrs["data-cite-short"] == "《测试》第二条第二款"
     assert page.find("title").text() == "《测试》第二条 测试条文 · 测试"
-    crumbs = [(li.children[0].text(), li.children[0].attrs.get("href"))
-              for li in page.find("nav", "crumbs").find_all("li")]
+    crumbs = [
+        (li.children[0].text(), li.children[0].attrs.get("href")) for li in page.find("nav", "crumbs").find_all("li")
+    ]
     assert crumbs == [("首页", "../index.html"), ("《测试》", "../demo/index.html"), ("第二条", None)]
     pager = page.find("a", rel="prev")
     assert pager.attrs["href"] == "1.html" and "第一条" in pager.text()
@@ -81,15 +83,22 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
     with pytest.raises(ContentErrors) as exc:
         build_files(options(tmp_path, templates))
     assert [str(e).split("templates/")[-1] for e in exc.value.errors] == [
-        "provision.html:2: Expected an expression, got 'end of statement block'"]
+        "provision.html:2: Expected an expression, got 'end of statement block'"
+    ]
 
 
 def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path):
     make_site(tmp_path)
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    opts = Options(content=tmp_path / "content", site_file=tmp_path / "site.yaml", templates=templates,
-                   manifest=None, out=tmp_path / "out", cache=tmp_path / "cache")
+    opts = Options(
+        content=tmp_path / "content",
+        site_file=tmp_path / "site.yaml",
+        templates=templates,
+        manifest=None,
+        out=tmp_path / "out",
+        cache=tmp_path / "cache",
+    )
     uncached = build_files(Options(**{**opts.__dict__, "cache": None})).files
     assert build_files(opts).files == uncached
     assert list((tmp_path / "cache").iterdir()), "nothing was cached"
@@ -122,4 +131,5 @@ def test_map_shares_keeps_order_and_redoes_a_failed_share():
         if os.getpid() != parent:
             raise RuntimeError("child")
         return x + 1
+
     assert map_shares(fails_in_a_child, list(range(7)), 2) == list(range(1, 8))

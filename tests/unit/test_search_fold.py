@@ -45,7 +45,9 @@ const { fold, terms, spans, use, simplify } = window.searchText;
 use(process.argv[2] || "");
 """
 
-FOLD_ALL = LOAD + """
+FOLD_ALL = (
+    LOAD
+    + """
 const changed = {}, inconsistent = [];
 for (let plane = 0; plane <= 0x10; plane++) {
   const chars = [];
@@ -60,12 +62,18 @@ for (let plane = 0; plane <= 0x10; plane++) {
 }
 process.stdout.write(JSON.stringify({ changed, inconsistent }));
 """
+)
 
 
 def node(script: str, table: dict[str, str] | None = None) -> subprocess.Popen:
     pairs = search_records.table_text(table or {})
-    return subprocess.Popen([node_executable(), "-e", script, str(SCRIPT), pairs], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [node_executable(), "-e", script, str(SCRIPT), pairs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +114,26 @@ def test_javascript_folds_every_character_as_python_does(table):
         proc.kill()
     assert not js["inconsistent"], f"folding a text differs from folding its characters in planes {js['inconsistent']}"
 
-    differ = sorted(cp for cp in changed_py.keys() | changed_js.keys()
-                    if changed_py.get(cp, chr(cp)) != changed_js.get(cp, chr(cp)))
+    differ = sorted(
+        cp for cp in changed_py.keys() | changed_js.keys() if changed_py.get(cp, chr(cp)) != changed_js.get(cp, chr(cp))
+    )
     known_to_python = [cp for cp in differ if unicodedata.category(chr(cp)) != "Cn"]
     assert not known_to_python, "JavaScript and Python fold differently:\n" + "\n".join(
         f"U+{cp:04X} {unicodedata.name(chr(cp), '')}: Python {hexes(changed_py.get(cp, chr(cp)))}, "
-        f"JavaScript {hexes(changed_js.get(cp, chr(cp)))}" for cp in known_to_python[:40])
+        f"JavaScript {hexes(changed_js.get(cp, chr(cp)))}"
+        for cp in known_to_python[:40]
+    )
 
     # The rules themselves, on both sides: width and case fold; a length change does not.
-    for cp, want in [(0xFF21, "a"), (0xFF10, "0"), (0xFF0C, ","), (0x0047, "g"), (0x3000, " "),
-                     (0x1F100, "0."), (0x2460, "1")]:
+    for cp, want in [
+        (0xFF21, "a"),
+        (0xFF10, "0"),
+        (0xFF0C, ","),
+        (0x0047, "g"),
+        (0x3000, " "),
+        (0x1F100, "0."),
+        (0x2460, "1"),
+    ]:
         assert changed_js[cp] == changed_py[cp] == want, f"U+{cp:04X}"
     for cp in (0xFB01, 0x0130, 0x1D400, 0x00BD, ord("科"), 0x3001):
         assert cp not in changed_js and cp not in changed_py, f"U+{cp:04X} must stay as it is"
@@ -124,7 +142,9 @@ def test_javascript_folds_every_character_as_python_does(table):
     assert len(changed_py) > 3000 + len(table)
 
 
-TERMS_AND_SPANS = LOAD + """
+TERMS_AND_SPANS = (
+    LOAD
+    + """
 process.stdout.write(JSON.stringify({
   terms: [terms("  知识产权\u3000保护 知识产权 Ｇ６０ "), terms(""), terms(null)],
   spans: [
@@ -135,6 +155,7 @@ process.stdout.write(JSON.stringify({
   ],
 }));
 """
+)
 
 
 def test_query_terms_and_match_spans():
@@ -146,7 +167,6 @@ def test_query_terms_and_match_spans():
         [[0, 3], [3, 6]],  # offsets in the real text (full-width letters fold one to one)
         [],
     ]
-
 
 
 def test_the_traditional_table_is_small_and_leaves_the_text_alone(real_site, table):
@@ -176,9 +196,12 @@ def test_the_text_written_in_traditional_characters_folds_back(real_site, table,
     assert changed > 50
 
 
-SIMPLIFY = LOAD + """
+SIMPLIFY = (
+    LOAD
+    + """
 process.stdout.write(JSON.stringify([simplify("數字貿易 Ｇ６０"), fold("揭榜掛帥"), terms("長三角 长三角")]));
 """
+)
 
 
 def test_simplify_changes_traditional_characters_only(table):

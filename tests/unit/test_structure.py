@@ -8,7 +8,9 @@ from fixtures import DOCUMENT, PROVISION
 from sitegen import addresses
 from sitegen.model import cn_number
 
-CHAPTERED = DOCUMENT.replace("editorial_notes: [无。]", """\
+CHAPTERED = DOCUMENT.replace(
+    "editorial_notes: [无。]",
+    """\
 numbering: 第一条
 chapters:
   - {number: 1, title: 总则, articles: 1-1}
@@ -16,7 +18,8 @@ chapters:
     title: 分则
     sections:
       - {number: 1, title: 甲, articles: 2-2}
-editorial_notes: [无。]""")
+editorial_notes: [无。]""",
+)
 
 ITEMS = """\
 ---
@@ -33,19 +36,25 @@ number: 2
 
 
 def test_items_and_sub_items_inside_a_paragraph(tmp_path):
-    site, _, problems = load_tree(tmp_path, {"content/demo/_document.md": CHAPTERED,
-                                             "content/demo/02.md": ITEMS})
+    site, _, problems = load_tree(tmp_path, {"content/demo/_document.md": CHAPTERED, "content/demo/02.md": ITEMS})
     assert problems.errors == []
     doc = site.documents[0]
     prov = doc.provisions[1]
-    assert (prov.title, prov.title_is_editorial, prov.display_label, prov.chapter, prov.section) == \
-        ("", False, "第二条", 2, 1)
+    assert (prov.title, prov.title_is_editorial, prov.display_label, prov.chapter, prov.section) == (
+        "",
+        False,
+        "第二条",
+        2,
+        1,
+    )
     para = prov.paragraphs[1]
     assert para.text == "第二款包括下列事项：" and [i.anchor for i in para.items] == ["art-2-p2-i1", "art-2-p2-i2"]
     assert [s.anchor for s in para.items[1].items] == ["art-2-p2-i2-s1", "art-2-p2-i2-s2"]
     assert para.full_text == "第二款包括下列事项：（一）甲；（二）乙，包括：1.子一；2.子二。"
-    assert addresses.citation(doc, prov, para, point=para.items[1], sub=para.items[1].items[0]) == \
-        "《测试决定》第二条第二款第（二）项第1目"
+    assert (
+        addresses.citation(doc, prov, para, point=para.items[1], sub=para.items[1].items[0])
+        == "《测试决定》第二条第二款第（二）项第1目"
+    )
     assert addresses.citation(doc, prov, para, short=True, point=para.items[0]) == "《测试》第二条第二款第（一）项"
     assert [c.page for c in doc.chapters] == ["demo/chapter-1.html", "demo/chapter-2.html"]
     published = addresses.published(site)
@@ -54,13 +63,19 @@ def test_items_and_sub_items_inside_a_paragraph(tmp_path):
 
 
 def test_bad_structure_is_reported_with_its_line(tmp_path):
-    _, _, problems = load_tree(tmp_path, {
-        "content/demo/_document.md": CHAPTERED.replace("sections:\n      - {number: 1,", "sections:\n      - {number: 2,")
-                                              .replace("numbering: 第一条", "numbering: 第一条\nsections: []"),
-        "content/demo/01.md": PROVISION.format(n=1, label="一").replace("第一款的文字，提到揭榜挂帅。\n", "1. 一个项\n"),
-        "content/demo/02.md": ITEMS.replace("2. 乙", "3. 乙"),
-        "content/demo/04.md": PROVISION.format(n=4, label="四"),
-    })
+    _, _, problems = load_tree(
+        tmp_path,
+        {
+            "content/demo/_document.md": CHAPTERED.replace(
+                "sections:\n      - {number: 1,", "sections:\n      - {number: 2,"
+            ).replace("numbering: 第一条", "numbering: 第一条\nsections: []"),
+            "content/demo/01.md": PROVISION.format(n=1, label="一").replace(
+                "第一款的文字，提到揭榜挂帅。\n", "1. 一个项\n"
+            ),
+            "content/demo/02.md": ITEMS.replace("2. 乙", "3. 乙"),
+            "content/demo/04.md": PROVISION.format(n=4, label="四"),
+        },
+    )
     assert messages(problems, tmp_path) == [
         "content/demo/01.md:7: a 项 outside a 款: a numbered list must follow the lead-in line of its paragraph",
         "content/demo/02.md:8: numbering gap: （三） follows （一） (expected （二）)",
@@ -72,10 +87,17 @@ def test_bad_structure_is_reported_with_its_line(tmp_path):
 
 
 def test_chapters_must_hold_every_article_in_order(tmp_path):
-    _, _, problems = load_tree(tmp_path, {"content/demo/_document.md": CHAPTERED.replace(
-        "{number: 1, title: 总则, articles: 1-1}", "{number: 1, title: 总则, articles: 1-2}")})
+    _, _, problems = load_tree(
+        tmp_path,
+        {
+            "content/demo/_document.md": CHAPTERED.replace(
+                "{number: 1, title: 总则, articles: 1-1}", "{number: 1, title: 总则, articles: 1-2}"
+            )
+        },
+    )
     assert messages(problems, tmp_path) == [
-        "content/demo/_document.md:15: 第一节 starts at 第二条, which the 章 or 节 before it already holds"]
+        "content/demo/_document.md:15: 第一节 starts at 第二条, which the 章 or 节 before it already holds"
+    ]
 
 
 def test_numbers_and_labels():
