@@ -57,3 +57,35 @@ def terms() -> list[dict]:
         meta["definition"] = body.strip()
         out.append(meta)
     return out
+
+
+# Chinese numerals as the documents print them, written out here rather than computed by the
+# code under test: CN[7] == "七".
+CN = [
+    None,
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十二",
+    "二十三",
+    "二十四",
+    "二十五",
+]

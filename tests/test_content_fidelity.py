@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from content import CN
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
@@ -40,34 +41,6 @@ def seed_path() -> Path:
 # KNOWN EDITS (DESIGN.md §4), as data
 # --------------------------------------------------------------------------
 
-CN = [
-    None,
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "七",
-    "八",
-    "九",
-    "十",
-    "十一",
-    "十二",
-    "十三",
-    "十四",
-    "十五",
-    "十六",
-    "十七",
-    "十八",
-    "十九",
-    "二十",
-    "二十一",
-    "二十二",
-    "二十三",
-    "二十四",
-    "二十五",
-]
 
 # The 公告第33号 block sits inside provision 七 in the seed (between 推 and 动).
 # It moves to the decision's _document.md, section {#announcement}, after the

@@ -11,38 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from content import CN
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 DEC = "yrd-decision"
 PLAN = "digital-trade-plan"
-CN = [
-    None,
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "七",
-    "八",
-    "九",
-    "十",
-    "十一",
-    "十二",
-    "十三",
-    "十四",
-    "十五",
-    "十六",
-    "十七",
-    "十八",
-    "十九",
-    "二十",
-    "二十一",
-    "二十二",
-    "二十三",
-    "二十四",
-    "二十五",
-]
 DECISION_NUMBERS = list(range(1, 20))
 PLAN_ITEMS = list(range(3, 26))
 PLAN_MISSING_ITEMS = [1, 2]
