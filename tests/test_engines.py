@@ -186,8 +186,14 @@ def test_open_a_provision_from_the_home_page(engine, base):
         engine.click(f"#doc-{doc} ~ details.toc a[href='{page}']")
         at(engine, page)
         assert heading in engine.js("() => document.querySelector('h1').textContent")
-        # site.js ran: its live region for announcements is on the page.
-        assert engine.js("() => !!document.querySelector('div.vh[role=status]')")
+        # site.js ran: "/" takes the reader to the search box.
+        assert (
+            engine.js(
+                "() => { document.body.dispatchEvent(new KeyboardEvent('keydown', {key: '/', bubbles: true}));"
+                " return document.activeElement && document.activeElement.id; }"
+            )
+            == "q-header"
+        )
     clean(engine)
 
 
