@@ -411,10 +411,10 @@ def published(site: Site, full: bool = True) -> list[str]:
     out = [a for a in out if a not in built_only_in_full(full)]
     out += [f"{TOPICS}#{topic_map_anchor(doc.slug)}" for doc in site.documents]
     for doc in site.documents:
-        full = document_page(doc.slug)
-        out.append(full)
+        doc_page = document_page(doc.slug)
+        out.append(doc_page)
         out += [download(doc.slug, fmt) for fmt in DOWNLOAD_FORMATS]
-        out += [f"{full}#{a}" for a in document_anchors(doc)]
+        out += [f"{doc_page}#{a}" for a in document_anchors(doc)]
         for chapter in doc.chapters:
             page = chapter_page(doc.slug, chapter.number)
             out.append(page)

@@ -70,8 +70,8 @@ def source_text(doc: Document, raw: str) -> tuple[str, list[int]]:
     first, last = doc.source_lines or (1, len(lines))
     omitted = {n for a, b in doc.source_omitted for n in range(a, b + 1)}
     dropped: dict[int, list[str]] = {}
-    for line, text in doc.source_dropped:
-        dropped.setdefault(line, []).append(text)
+    for line_no, text in doc.source_dropped:
+        dropped.setdefault(line_no, []).append(text)
     chars: list[str] = []
     where: list[int] = []
     for n in range(first, min(last, len(lines)) + 1):
@@ -120,10 +120,10 @@ def content_text(doc: Document) -> str:
             if chapter.anchor not in done:
                 done.add(chapter.anchor)
                 out.append(chapter.name + chapter.title)
-            section = chapter.section(prov.section)
-            if section is not None and section.anchor not in done:
-                done.add(section.anchor)
-                out.append(section.name + section.title)
+            chapter_section = chapter.section(prov.section)
+            if chapter_section is not None and chapter_section.anchor not in done:
+                done.add(chapter_section.anchor)
+                out.append(chapter_section.name + chapter_section.title)
         out.append(_provision_text(prov))
     for part in doc.parts:  # parts after the last provision
         if part.number not in done_parts and part.heading:

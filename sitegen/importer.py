@@ -29,6 +29,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -177,15 +178,15 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = raw[first - 1 : last]
     counts: dict[str, int] = {}
-    for line in raw:
-        s = line.strip()
+    for raw_line in raw:
+        s = raw_line.strip()
         if s:
             counts[s] = counts.get(s, 0) + 1
     physical: list[Line] = []
     blank = False
-    for offset, line in enumerate(raw):
+    for offset, raw_line in enumerate(raw):
         n = first + offset
-        s = line.strip().replace("\ufeff", "")
+        s = raw_line.strip().replace("\ufeff", "")
         if not s:
             blank = True
             continue
@@ -196,11 +197,11 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
             parsed.omitted.append((n, n))
             parsed.flag(n, f"line {s!r} looks like a page number: left out", f"来源第{n}行“{s}”疑为页码，未收入正文。")
             continue
-        if counts.get(line.strip(), 0) >= 3 and len(s) <= 30 and not _starts_unit(s) and not level:
+        if counts.get(raw_line.strip(), 0) >= 3 and len(s) <= 30 and not _starts_unit(s) and not level:
             parsed.omitted.append((n, n))
             parsed.flag(
                 n,
-                f"line {s!r} occurs {counts[line.strip()]} times, probably a running head: left out",
+                f"line {s!r} occurs {counts[raw_line.strip()]} times, probably a running head: left out",
                 f"来源第{n}行“{s}”重复出现，疑为页眉，未收入正文。",
             )
             continue
@@ -388,7 +389,9 @@ def _add_text(unit: Unit, line: Line, parsed: Parsed) -> None:
 def _parse_legal(body: list[Line], parsed: Parsed, numbered: bool) -> None:
     unit: Unit | None = None
     preamble: list[Line] = []
-    chapter = section = book = None
+    chapter: dict[str, Any] | None = None
+    section: dict[str, Any] | None = None
+    book: dict[str, Any] | None = None
     expected = {"article": 1, "chapter": 1, "section": 1, "book": 1}
     i = 0
     while i < len(body):

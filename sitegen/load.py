@@ -11,9 +11,11 @@ import datetime as dt
 import errno
 import os
 import re
+import builtins
 import stat
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -78,10 +80,13 @@ MAX_NUMBER_CHARS = 40  # longer "numbers" (0x and 4,000 digits, 1:59:59:…) are
 # its length, which is safe; a longer one is composed in Python with a depth guard.
 C_COMPOSE_MAX = 8192
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _Parser = yaml.CSafeLoader
+else:
+    _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Parser):  # type: ignore[misc, valid-type]
+class _Loader(_Parser):
     """libyaml's parser and composer where available (several times faster); our
     constructors add line numbers."""
 
@@ -97,7 +102,7 @@ class _Loader(_Parser):  # type: ignore[misc, valid-type]
             ) from None
 
 
-class _DeepLoader(yaml.composer.Composer, _Loader):  # type: ignore[misc]
+class _DeepLoader(yaml.composer.Composer, _Loader):
     """The same with Python's composer, which stops at MAX_YAML_DEPTH instead of recursing on."""
 
     def __init__(self, stream):
@@ -107,7 +112,9 @@ class _DeepLoader(yaml.composer.Composer, _Loader):  # type: ignore[misc]
 
     def compose_node(self, parent, index):
         if self._depth >= MAX_YAML_DEPTH and not self.check_event(yaml.AliasEvent):
-            raise _too_deep(self.peek_event().start_mark)
+            event = self.peek_event()
+            assert event is not None  # compose_node is only called with a node's event to read
+            raise _too_deep(event.start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -329,7 +336,7 @@ def read_bytes(path: Path, problems: Problems, root: Path | None = None) -> byte
     except OSError as exc:
         problems.error(path, 1, _os_problem(path, exc))
         return None
-    if where is not None:
+    if where is not None and root is not None:  # `where` is only set when `root` is
         problems.error(
             path,
             1,
@@ -422,7 +429,7 @@ def split_front_matter(text: str, path: Path, problems: Problems):
 class Fields:
     """Typed access to a front matter mapping, recording what is wrong where."""
 
-    def __init__(self, data: YMap, path: Path, first_line: int, problems: Problems, known: set[str]):
+    def __init__(self, data: Mapping[Any, Any], path: Path, first_line: int, problems: Problems, known: set[str]):
         self.data, self.path, self.first, self.problems = data, path, first_line, problems
         for key in data:
             if key not in known:
@@ -444,7 +451,7 @@ class Fields:
             return None
         return self.data[key]
 
-    def str(self, key: str, required: bool = True, max_len: int = 2000) -> str | None:
+    def str(self, key: str, required: bool = True, max_len: int = 2000) -> builtins.str | None:
         value = self._get(key, required)
         if value is None:
             return None
@@ -460,7 +467,7 @@ class Fields:
             return None
         return value
 
-    def int(self, key: str, required: bool = True) -> int | None:
+    def int(self, key: builtins.str, required: bool = True) -> builtins.int | None:
         value = self._get(key, required)
         if value is None:
             return None
@@ -469,7 +476,7 @@ class Fields:
             return None
         return value
 
-    def date(self, key: str, required: bool = True) -> str | None:
+    def date(self, key: builtins.str, required: bool = True) -> builtins.str | None:
         value = self._get(key, required)
         if value is None:
             return None
@@ -485,7 +492,7 @@ class Fields:
         self.error(key, f"field {key!r} must be a date written YYYY-MM-DD")
         return None
 
-    def list(self, key: str, required: bool = False) -> YList:
+    def list(self, key: builtins.str, required: bool = False) -> builtins.list[Any]:
         value = self._get(key, required)
         if value is None:
             return YList()
@@ -494,13 +501,13 @@ class Fields:
             return YList()
         return value
 
-    def item_line(self, key: str, seq: list, index: int) -> int:
+    def item_line(self, key: builtins.str, seq: builtins.list[Any], index: builtins.int) -> builtins.int:
         lines = getattr(seq, "lines", None)
         if lines and index < len(lines):
             return self.first + lines[index] - 1
         return self.line(key)
 
-    def str_list(self, key: str, required: bool = False) -> tuple[str, ...]:
+    def str_list(self, key: builtins.str, required: bool = False) -> tuple[builtins.str, ...]:
         seq = self.list(key, required)
         out = []
         for i, item in enumerate(seq):
@@ -588,7 +595,9 @@ def load_document(
         problems.error(path, 1, "missing document file")
         return None
     text = read_text(path, problems, root)
-    parsed = split_front_matter(text, path, problems) if text is not None else None
+    if text is None:
+        return None
+    parsed = split_front_matter(text, path, problems)
     if parsed is None:
         return None
     data, body, body_line = parsed
@@ -606,7 +615,7 @@ def load_document(
             "numbering", f"numbering must be one of {', '.join(addresses.ARTICLE_STYLES)} (how the text numbers its 条)"
         )
         style = "一、"
-    dates = tuple((k, d) for k in DATE_FIELDS if (d := f.date(k, required=False)))
+    dates = tuple((k, d) for k, d in ((k, f.date(k, required=False)) for k in DATE_FIELDS) if d)
     if not any(data.get(k) is not None for k in ("date_passed", "date_issued")):
         f.error(None, "missing required field 'date_passed' or 'date_issued'")
     source = data.get("source")
@@ -635,8 +644,8 @@ def load_document(
     provisions = tuple(structure.place_articles(list(provisions), chapters, path, problems))
     structure.check_numbering(list(provisions), {n for p in parts for n in p.missing_items}, problems)
 
-    values = dict(title=f.str("title"), short_title=f.str("short_title"), status=f.str("status"))
-    if None in values.values() or doc_type is None:
+    title, short_title, status = f.str("title"), f.str("short_title"), f.str("status")
+    if title is None or short_title is None or status is None or doc_type is None:
         return None
     return Document(
         slug=folder.name,
@@ -657,7 +666,9 @@ def load_document(
         books=books,
         source_lines=source_lines,
         **rules,
-        **values,
+        title=title,
+        short_title=short_title,
+        status=status,
     )
 
 
@@ -744,7 +755,9 @@ def _load_provision(
     style: str = "一、",
 ) -> Provision | None:
     text = read_text(path, problems, root)
-    parsed = split_front_matter(text, path, problems) if text is not None else None
+    if text is None:
+        return None
+    parsed = split_front_matter(text, path, problems)
     if parsed is None:
         return None
     data, body, body_line = parsed
@@ -845,7 +858,9 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
         if not path.name.endswith(".md"):
             continue
         text = read_text(path, problems, root)
-        parsed = split_front_matter(text, path, problems) if text is not None else None
+        if text is None:
+            continue
+        parsed = split_front_matter(text, path, problems)
         if parsed is None:
             continue
         data, body, body_line = parsed
@@ -853,7 +868,7 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
         slug = f.str("slug")
         if slug is not None and (not SLUG.match(slug) or slug != path.stem):
             f.error("slug", f"slug {quote(slug)} must be ASCII pinyin and equal the file name {quote(path.stem)}")
-        values = dict(term=f.str("term", max_len=60), pinyin=f.str("pinyin"), en=f.str("en", max_len=200))
+        term, pinyin, en = f.str("term", max_len=60), f.str("pinyin"), f.str("en", max_len=200)
         aliases, see_also = f.str_list("aliases"), f.str_list("see_also")
         blocks = [t for t in markup.parse_blocks(body) if t.type == "inline"]
         if len(blocks) != 1:
@@ -861,9 +876,10 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
             continue
         bad = markup.disallowed_inline(blocks[0].children or [])
         if bad:
+            assert blocks[0].map is not None  # markdown-it gives a paragraph's inline token its lines
             problems.error(path, body_line + blocks[0].map[0], bad)
             continue
-        if slug is None or None in values.values():
+        if slug is None or term is None or pinyin is None or en is None:
             continue
         terms.append(
             Term(
@@ -874,7 +890,9 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
                 definition_text=markup.plain_text(blocks[0].children or []),
                 source=Source(str(path), f.line("term")),
                 lines={k: f.line(k) for k in ("term", "aliases", "see_also")},
-                **values,
+                term=term,
+                pinyin=pinyin,
+                en=en,
             )
         )
     return tuple(terms)
@@ -905,7 +923,7 @@ def load_topics(path: Path, problems: Problems, root: Path | None = None) -> dic
     data = parse_yaml(text, path, 1, problems) if text is not None else None
     if data is None:
         return {}
-    if not isinstance(data, list):
+    if not isinstance(data, YList):  # a plain list (`!!omap`, `!!pairs`) has no line numbers
         problems.error(path, 1, "topics.yaml must be a list of topics")
         return {}
     topics: dict[str, Topic] = {}
@@ -969,18 +987,25 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
                 f.item_line("documents", seq, i),
                 f"document {quote(slug)} must be a slug: a-z, 0-9 and single hyphens, as in yrd-decision",
             )
-    values = dict(
-        title=f.str("title"),
-        short_title=f.str("short_title"),
-        description=f.str("description"),
-        base_url=base_url or f.str("base_url"),
-        language=f.str("language"),
-    )
-    search = data.get("search") if isinstance(data.get("search"), dict) else {}
-    if None in values.values():
+    title = f.str("title")
+    short_title = f.str("short_title")
+    description = f.str("description")
+    url = base_url or f.str("base_url")
+    language = f.str("language")
+    search_value = data.get("search")
+    search = search_value if isinstance(search_value, dict) else {}
+    if title is None or short_title is None or description is None or url is None or language is None:
         return None
-    values["base_url"] = values["base_url"].rstrip("/") + "/"
-    return SiteConfig(nav=tuple(nav), documents=f.str_list("documents"), search=dict(search), **values)
+    return SiteConfig(
+        nav=tuple(nav),
+        documents=f.str_list("documents"),
+        search=dict(search),
+        title=title,
+        short_title=short_title,
+        description=description,
+        base_url=url.rstrip("/") + "/",
+        language=language,
+    )
 
 
 def document_folders(content: Path, problems: Problems) -> list[Path]:
@@ -1034,4 +1059,6 @@ def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tu
     check_terms(terms, problems)
     if config is None:
         problems.raise_if_any()
+        # load_config records a problem whenever it returns None, so raise_if_any raised
+        raise AssertionError("no site configuration and no problem recorded")
     return Site(config, tuple(documents), terms, tuple(topics.values())), problems

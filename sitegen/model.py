@@ -37,7 +37,8 @@ def cn_number(n: int) -> str:
 
 
 def _below_10000(n: int, leading: bool) -> str:
-    out, zeros = [], False
+    out: list[str] = []
+    zeros = False
     for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit = n // unit % 10
         if digit == 0:

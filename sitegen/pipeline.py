@@ -95,7 +95,9 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
     problems.raise_if_any()
     codes = printcodes.codes(site, opts.qr_cache, opts.jobs)
     if codes and addresses.is_placeholder(site.config.base_url):
-        where = (opts.site_file, _line_of(opts.site_file, "base_url")) if opts.base_url is None else ("--base-url", 1)
+        where: tuple[Path | str, int] = (
+            (opts.site_file, _line_of(opts.site_file, "base_url")) if opts.base_url is None else ("--base-url", 1)
+        )
         problems.warn(
             *where,
             f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "

@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -34,7 +35,9 @@ from . import addresses, parallel
 from .model import Site
 import contextlib
 
-MAKE = {"error": "m"}  # segno.make: level M (15 % of the code may be lost); segno may raise it at the same size
+MAKE: dict[str, Any] = {
+    "error": "m"
+}  # segno.make: level M (15 % of the code may be lost); segno may raise it at the same size
 SVG = {"border": 4, "omitsize": True, "svgclass": "qr-code", "lineclass": None, "dark": "#000"}
 PARALLEL_FROM = 64  # codes to make before a second process pays for itself
 KEEP = 16  # cache files (sites) kept, the most recently used

@@ -29,7 +29,9 @@ import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from types import ModuleType
+from typing import Literal
 
 from .errors import shown
 
@@ -165,7 +167,7 @@ def _alive(pid: int) -> bool:
 def remove_stale(out: Path) -> list[str]:
     """Remove staging folders beside `out` left by processes that no longer exist; their names."""
     pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)")
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(out.parent))
     except OSError:
@@ -178,7 +180,9 @@ def remove_stale(out: Path) -> list[str]:
     return removed
 
 
-_renameat2 = None  # libc's renameat2, once looked up; False where there is none
+_renameat2: tuple[Callable[..., int], ModuleType] | Literal[False] | None = (
+    None  # libc's renameat2, once looked up; False where there is none
+)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -199,11 +203,11 @@ def _exchange(a: Path, b: Path) -> bool:
                 _renameat2 = (fn, ctypes)
     if not _renameat2:
         return False
-    fn, ctypes = _renameat2
+    renameat2, ctypes_module = _renameat2
     at_fdcwd, rename_exchange = -100, 2
-    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
         return True
-    err = ctypes.get_errno()
+    err = ctypes_module.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # this kernel or file system cannot
         return False
     raise OSError(err, os.strerror(err), str(b))
@@ -220,7 +224,7 @@ def _swap(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
     made: set[Path] = set()
     for rel, content in files.items():
         path = root / rel
