@@ -44,7 +44,7 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
     # The offline copy (offline.zip) is part of the full build only: not with --no-search, not in serve.
     opts = Options(content=args.content, site_file=args.site_file, out=args.out, base_url=args.base_url,
                    search=not args.no_search, manifest=manifest,
-                   offline=not args.no_search and args.command != "serve")
+                   offline=args.command != "serve")
     return args.command, opts, args
 
 
