@@ -65,7 +65,7 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
         base_url=args.base_url,
         search=not args.no_search,
         manifest=manifest,
-        offline=not args.no_search and args.command != "serve",
+        offline=args.command != "serve",
     )
     return args.command, opts, args
 

@@ -34,8 +34,8 @@ def run(opts: Options, update: bool = False) -> int:
         return 1
     files = linkcheck.read_tree(opts.out)
     problems = linkcheck.broken_links(files)
-    present = linkcheck.anchors(files) | addresses.built_only_in_full(opts.offline)
-    promised = addresses.published(built.site, full=opts.offline)
+    present = linkcheck.anchors(files) | addresses.built_only_in_full(opts.full)
+    promised = addresses.published(built.site, full=opts.full)
     problems += [
         f"{shown(opts.out)}: published address {a!r} is missing from the built site"
         for a in promised

@@ -37,10 +37,15 @@ class Options:
     out: Path = ROOT / "_site"
     base_url: str | None = None
     search: bool = True  # write the Pagefind index
-    offline: bool = True  # write the offline copy (offline.zip); `--no-search` and `serve` do not
+    offline: bool = True  # write the offline copy (offline.zip) when `search` too; `serve` does not
     cache: Path | None = ROOT / ".cache" / "templates"  # compiled templates between runs; None: none
     qr_cache: Path | None = ROOT / ".cache" / "qr"  # QR codes between runs (sitegen/printcodes.py); None: none
     jobs: int = os.cpu_count() or 1  # processes that render a large site's pages
+
+    @property
+    def full(self) -> bool:
+        """The full build, which writes the offline copy: search index included, not the preview."""
+        return self.offline and self.search
 
     @property
     def sources(self) -> list[Path]:
@@ -152,7 +157,7 @@ def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
         with write.staging(opts.out) as tmp:
             write.write_files(tmp, files)
             write.copy_static(opts.static, tmp)
-            if opts.offline:
+            if opts.full:
                 progress("making the offline copy")
                 files.update(offline_copy(opts, built, env, tmp))
             # A small site's web search reads search-index.js whole (search_records.web_backend).
