@@ -217,6 +217,8 @@ def records(site: Site, links: Links) -> list[dict]:
                     "c": str(len(occ)),  # how often
                     "y": " ".join(toneless(term.pinyin).split()),  # its pinyin, toneless: found by jiebang
                     "e": term.en,  # its English gloss: found by innovation enclave
+                    "g": addresses.term_page(term.slug),  # its page
+                    "i": f"{addresses.GLOSSARY}#{term.slug}",  # its entry in the glossary
                 },
             }
         )

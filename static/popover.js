@@ -8,7 +8,7 @@
     if (window.GLOSSARY) return Promise.resolve(window.GLOSSARY);
     if (!loading) loading = new Promise((ok, fail) => {
       const s = d.createElement("script");
-      s.src = `${body.dataset.root || ""}glossary/terms.js`;
+      s.src = body.dataset.terms;
       s.onload = () => ok(window.GLOSSARY);
       s.onerror = fail;
       d.head.append(s);

@@ -34,7 +34,7 @@
     for (const k in x.meta) m[k] = reveal(x.meta[k]);
     // A provision's paragraphs come with their anchors (art-7-p2) and names (第二款), one a line.
     r = m.s ? { term: 1, order: +m.o, slug: m.s, forms: m.f.split("\n"), docs: m.d || "", count: m.c,
-      pinyin: m.y || "", en: m.e || "" }
+      pinyin: m.y || "", en: m.e || "", page: m.g, entry: m.i }
       : { order: +m.o, url: m.u, doc: m.u.split("/")[0], label: m.l, heading: m.h, paras: m.p.split("\n"),
         anchors: m.a.split("\n"), names: m.n.split("\n") };
     r.folded = (r.term ? r.forms : r.paras).map(fold);
@@ -82,7 +82,7 @@
   const whole = () => new Promise((ok, fail) => {
     if (window.SEARCH_INDEX) return ok();
     const s = d.createElement("script");
-    s.src = root + "search-index.js";
+    s.src = form.dataset.records;
     s.onload = ok;
     s.onerror = fail;
     d.head.append(s);
@@ -96,7 +96,7 @@
   const pagefind = async () => {
     const [data, pf] = await Promise.all([
       fetch(root + "search-terms.json").then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); }),
-      import(new URL(root + "pagefind/pagefind.js", location.href).href)]);
+      import(new URL(form.dataset.pagefind, location.href).href)]);
     await pf.options({ noWorker: true });
     use(data.fold);
     return { name: "pagefind", terms: data.records, find: async (w) => {
@@ -174,7 +174,7 @@
   };
   const termItem = (r, terms) => {
     const li = el("li", "result result-term"), p = el("p", "snip");
-    li.append(marked(link(`${root}glossary/index.html#${r.slug}`, "", "result-title"), r.forms[0], terms), " ",
+    li.append(marked(link(root + r.entry, "", "result-title"), r.forms[0], terms), " ",
       el("span", "tag", "术语"));
     if (r.latin) {  // found by its pinyin or English: show them
       const y = p.appendChild(el("span", "", r.pinyin)), e = el("span", "", r.en);
@@ -187,7 +187,7 @@
       r.forms.slice(1).forEach((f, i) => { if (i) p.append("、"); marked(p, f, terms); });
       p.append("。");
     }
-    p.append(link(`${root}glossary/${r.slug}.html`, `释义及 ${r.count} 处出处`));
+    p.append(link(root + r.page, `释义及 ${r.count} 处出处`));
     li.append(p);
     return li;
   };
@@ -256,9 +256,9 @@
     const chars = [...terms.join("")].filter((c) => WORD.test(c));
     const related = [...d.querySelectorAll("#search-terms option")].filter((o) => chars.some((c) => o.value.includes(c))).slice(0, 8);
     const g = ul.appendChild(el("li", "", "查阅术语表中的说法"));
-    related.forEach((o, i) => g.append(i ? "、" : "：", link(`${root}glossary/${o.dataset.slug}.html`, o.value)));
-    g.append(related.length ? "；或浏览" : "，或浏览", link(root + "glossary/index.html", "术语表"), "与",
-      link(root + "topics/index.html", "主题"), "。");
+    related.forEach((o, i) => g.append(i ? "、" : "：", link(o.dataset.href, o.value)));
+    g.append(related.length ? "；或浏览" : "，或浏览", link(help.dataset.glossary, "术语表"), "与",
+      link(help.dataset.topics, "主题"), "。");
     help.hidden = false;
   };
   // Shorter strings of a one-term query that do occur, as the reader wrote them: the longest
