@@ -32,9 +32,13 @@ class Prov:
 
 
 def split(path: Path) -> tuple[dict, str]:
+    """A Markdown file's YAML front matter (a mapping) and its body: the one reader the tests share."""
     text = path.read_text(encoding="utf-8")
-    _, front, body = text.split("---\n", 2)
-    return yaml.safe_load(front), body
+    assert text.startswith("---\n"), f"{path}: no front matter"
+    end = text.index("\n---\n", 4)
+    front = yaml.safe_load(text[4:end])
+    assert isinstance(front, dict), f"{path}: front matter is not a mapping"
+    return front, text[end + 5 :]
 
 
 def provisions() -> list[Prov]:

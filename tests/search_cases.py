@@ -15,7 +15,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
+import content
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -26,9 +26,7 @@ DOCS = ("yrd-decision", "digital-trade-plan")
 
 
 def _front_matter(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    end = text.index("\n---\n", 4)
-    return yaml.safe_load(text[4:end]), text[end + 5 :]
+    return content.split(path)
 
 
 def _plain(markdown: str) -> str:

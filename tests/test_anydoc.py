@@ -274,12 +274,10 @@ def seed_import(tmp_path_factory):
 
 
 def _read(path: Path) -> tuple[dict, list[str]]:
-    import yaml
+    import content
 
-    text = path.read_text(encoding="utf-8")
-    end = text.index("\n---\n", 4)
-    body = [p for p in re.split(r"\n\s*\n", text[end + 5 :].strip()) if p.strip()]
-    return yaml.safe_load(text[4:end]), body
+    front, text = content.split(path)
+    return front, [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
 def test_seed_decision_same_provisions_and_paragraphs(seed_import):

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+import content
 import yaml
 from content import CN
 
@@ -31,12 +32,7 @@ PROVISION_KEYS = {"number", "label", "part", "title", "topics", "related", "note
 
 
 def read_md(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), f"{path}: no front matter"
-    end = text.index("\n---\n", 4)
-    fm = yaml.safe_load(text[4:end])
-    assert isinstance(fm, dict), f"{path}: front matter is not a mapping"
-    return fm, text[end + 5 :]
+    return content.split(path)
 
 
 def paragraphs(body: str) -> list[str]:
