@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CSP, ROOT, run_build
+from conftest import CSP, ROOT
 
 from sitegen import pipeline, serve
 from sitegen.pipeline import Options
@@ -646,8 +646,10 @@ def test_served_folder_equals_a_clean_build_after_edits(server):
     server.wait_page("yrd-decision/7.html", "（丙）")
     wait_for(lambda: (s := server.status())["ok"] and not s["building"], "a good build")
     clean = server.tmp / "clean"
-    result = run_build("--content", str(content), "--site", "site.yaml", "--out", str(clean), cwd=server.tmp)
-    assert result.returncode == 0, result.stderr
+    # The same build the preview makes: everything but the offline copy (serve skips offline.zip).
+    pipeline.build(
+        pipeline.Options(content=content, site_file=server.tmp / "site.yaml", out=clean, manifest=None, offline=False)
+    )
     assert_same_tree(server.out, clean)
     # and every file is served as it is on disk (pages with the livereload client added)
     for name, data in tree(server.out).items():
