@@ -64,6 +64,7 @@ class Built:
     manifest: list[manifest.Entry]
     warnings: tuple[ContentError, ...]
     codes: printcodes.Codes = field(default_factory=printcodes.Codes)  # QR codes of printed pages
+    html: render.RenderedMarkdown | None = None  # the rendered Markdown, for pages rendered again
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,16 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
         where = (opts.site_file, _line_of(opts.site_file, "base_url")) if opts.base_url is None else ("--base-url", 1)
         problems.warn(*where, f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
                               "pages point to it (set base_url in the site file, or --base-url)")
+    html = render.RenderedMarkdown(links)
     try:
         files = render.render_site(site, links, env or render.make_env(opts.templates, opts.cache),
-                                   manifest.moved(entries), opts.jobs, codes)
+                                   manifest.moved(entries), opts.jobs, codes, html)
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))
     records = search_records.records(site, links)
     files.update(search_records.offline_index(records))
-    return Built(site, links, files, records, entries, tuple(problems.warnings), codes)
+    return Built(site, links, files, records, entries, tuple(problems.warnings), codes, html)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -177,11 +179,11 @@ def offline_copy(opts: Options, built: Built, env: jinja2.Environment, root: Pat
     site, moved = built.site, manifest.moved(built.manifest)
     linking = {addresses.HOME, *(addresses.path_of(d) for d in site.documents)}
     try:
-        inside = render.render_pages(site, built.links, env, linking, moved, built.codes,
+        inside = render.render_pages(site, built.links, env, linking, moved, built.codes, built.html,
                                      offline=offline.Copy(None))
         readme = env.get_template("offline-readme.txt").render(site=site, address=addresses)
         data = offline.make_zip(root, inside, readme)
-        pages = render.render_pages(site, built.links, env, linking, moved, built.codes,
+        pages = render.render_pages(site, built.links, env, linking, moved, built.codes, built.html,
                                     offline=offline.Copy(offline.size_label(len(data))))
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
