@@ -1,4 +1,8 @@
-"""The build, top to bottom: load → link → render → write (→ search index).
+"""The build, top to bottom: load → link → render → write (→ offline copy → search index).
+
+The QR codes that printed provisions carry are made (or read from their cache)
+before rendering; the full build then zips the written site as `offline.zip` and
+renders the pages that link to it once more, with its size (`offline_copy`).
 
 `build.py` is the command line around this module; `check` and `serve` call
 `build_files` and `build` from here. Every problem in the sources (content,
