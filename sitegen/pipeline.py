@@ -1,4 +1,8 @@
-"""The build, top to bottom: load → link → render → write (→ search index).
+"""The build, top to bottom: load → link → render → write (→ offline copy → search index).
+
+The QR codes that printed provisions carry are made (or read from their cache)
+before rendering; the full build then zips the written site as `offline.zip` and
+renders the pages that link to it once more, with its size (`offline_copy`).
 
 `build.py` is the command line around this module; `check` and `serve` call
 `build_files` and `build` from here. Every problem in the sources (content,
@@ -64,6 +68,7 @@ class Built:
     manifest: list[manifest.Entry]
     warnings: tuple[ContentError, ...]
     codes: printcodes.Codes = field(default_factory=printcodes.Codes)  # QR codes of printed pages
+    html: render.RenderedMarkdown | None = None  # the rendered Markdown, for pages rendered again
 
 
 @dataclass(frozen=True)
@@ -108,16 +113,23 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
             f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
             "pages point to it (set base_url in the site file, or --base-url)",
         )
+    html = render.RenderedMarkdown(site, links)
     try:
         files = render.render_site(
-            site, links, env or render.make_env(opts.templates, opts.cache), manifest.moved(entries), opts.jobs, codes
+            site,
+            links,
+            env or render.make_env(opts.templates, opts.cache),
+            manifest.moved(entries),
+            opts.jobs,
+            codes,
+            html,
         )
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     files.update(downloads.downloads(site, links))
     records = search_records.records(site, links)
     files.update(search_records.offline_index(records, search_records.web_backend(site)))
-    return Built(site, links, files, records, entries, tuple(problems.warnings), codes)
+    return Built(site, links, files, records, entries, tuple(problems.warnings), codes, html)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -180,11 +192,20 @@ def offline_copy(opts: Options, built: Built, env: jinja2.Environment, root: Pat
     site, moved = built.site, manifest.moved(built.manifest)
     linking = {addresses.HOME, *(addresses.path_of(d) for d in site.documents)}
     try:
-        inside = render.render_pages(site, built.links, env, linking, moved, built.codes, offline=offline.Copy(None))
+        inside = render.render_pages(
+            site, built.links, env, linking, moved, built.codes, built.html, offline=offline.Copy(None)
+        )
         readme = env.get_template("offline-readme.txt").render(site=site, address=addresses)
         data = offline.make_zip(root, inside, readme)
         pages = render.render_pages(
-            site, built.links, env, linking, moved, built.codes, offline=offline.Copy(offline.size_label(len(data)))
+            site,
+            built.links,
+            env,
+            linking,
+            moved,
+            built.codes,
+            built.html,
+            offline=offline.Copy(offline.size_label(len(data))),
         )
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None

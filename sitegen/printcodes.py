@@ -47,10 +47,11 @@ class Codes:
     """The QR code of a printed site path (`page` or `page#anchor`), as inline SVG, or None."""
 
     def __init__(self, svgs: Mapping[str, str] | None = None):
-        self._svgs = {path: Markup(svg) for path, svg in (svgs or {}).items() if svg}
+        self._svgs = {path: svg for path, svg in (svgs or {}).items() if svg}
 
     def __call__(self, address: str) -> Markup | None:
-        return self._svgs.get(address)
+        svg = self._svgs.get(address)
+        return Markup(svg) if svg else None
 
     def __len__(self) -> int:
         return len(self._svgs)

@@ -321,10 +321,12 @@ def render_pages(
     paths: set[str],
     moved: Mapping[str, Mapping[str, str]] | None = None,
     codes: Codes | None = None,
+    html: RenderedMarkdown | None = None,
     **extra: Any,
 ) -> dict[str, str]:
-    """Some pages again, with `extra` in their context (the offline copy's links)."""
-    render = _renderer(site, links, env, moved, codes)
+    """Some pages again, with `extra` in their context (the offline copy's links); `html`:
+    the build's rendered Markdown, to reuse."""
+    render = _renderer(site, links, env, moved, codes, html)
     return {plan.path: render(plan, **extra) for plan in page_plan(site, links) if plan.path in paths}
 
 
@@ -335,13 +337,14 @@ def render_site(
     moved: Mapping[str, Mapping[str, str]] | None = None,
     jobs: int = 1,
     codes: Codes | None = None,
+    html: RenderedMarkdown | None = None,
 ) -> dict[str, str]:
     """Every page and site-wide file, keyed by output path, in a stable order.
 
     With `jobs` > 1, a large site's pages are shared among that many processes (forked
     after the model is read whole, so each has it); the result is the same text.
     """
-    html = RenderedMarkdown(site, links)
+    html = html or RenderedMarkdown(site, links)
     plans = list(page_plan(site, links))
     render = _renderer(site, links, env, moved, codes, html)
 
