@@ -65,6 +65,7 @@ def main() -> int:
         hugo = hugo_site(ROOT, Path(tmp) / "peer")
         hugo()  # warm the file cache; not counted
         hugo_walls: list[float] = []
+        hugo_pages = 0
         for label, search in (("without search index", False), ("with search index", True)):
             out = Path(tmp) / ("search" if search else "plain") / "_site"
             extra = [] if search else ["--no-search"]
@@ -75,7 +76,8 @@ def main() -> int:
                 walls_l.append(wall)
                 peaks_l.append(peak)
                 if not search:
-                    hugo_walls.append(hugo()[0])
+                    hugo_wall, hugo_pages = hugo()
+                    hugo_walls.append(hugo_wall)
             walls, peaks = tuple(walls_l), tuple(peaks_l)
             inproc = []
             opts = pipeline.Options(out=out, search=search)
@@ -90,7 +92,6 @@ def main() -> int:
     print(f"{'variant':22} {'pages':>5}  {'python build.py (wall)':34} {'pipeline.build() in-process':34} peak RSS")
     for label, pages, walls, peaks, inproc in rows:
         print(f"{label:22} {pages:5}  {summary(walls):34} {summary(inproc):34} {max(peaks):.0f} MB")
-    _, hugo_pages = hugo()
     plain = rows[0][2]
     print(f"{'Hugo, same pages':22} {hugo_pages:5}  {summary(hugo_walls):34}")
     print(
