@@ -13,7 +13,7 @@ import os
 import re
 import builtins
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -501,6 +501,19 @@ class Fields:
             return YList()
         return value
 
+    def mappings(
+        self, key: builtins.str, fields: set[builtins.str], what: builtins.str
+    ) -> Iterator[tuple[Mapping[Any, Any], Fields, builtins.int]]:
+        """Each entry of the list `key` as (entry, its own Fields, its line); an entry that is not a
+        mapping is reported on its line as `what` and skipped."""
+        seq = self.list(key)
+        for i, entry in enumerate(seq):
+            line = self.item_line(key, seq, i)
+            if not isinstance(entry, dict):
+                self.problems.error(self.path, line, what)
+                continue
+            yield entry, Fields(entry, self.path, self.first, self.problems, fields), line
+
     def item_line(self, key: builtins.str, seq: builtins.list[Any], index: builtins.int) -> builtins.int:
         lines = getattr(seq, "lines", None)
         if lines and index < len(lines):
@@ -674,13 +687,11 @@ def load_document(
 
 def _load_parts(f: Fields) -> tuple[Part, ...]:
     parts = []
-    seq = f.list("parts")
-    for i, entry in enumerate(seq):
-        line = f.item_line("parts", seq, i)
-        if not isinstance(entry, dict):
-            f.problems.error(f.path, line, "each part must be a mapping with number, label, heading")
-            continue
-        pf = Fields(entry, f.path, f.first, f.problems, {"number", "label", "heading", "missing_items"})
+    for _, pf, _ in f.mappings(
+        "parts",
+        {"number", "label", "heading", "missing_items"},
+        "each part must be a mapping with number, label, heading",
+    ):
         number, label = pf.int("number"), pf.str("label")
         heading = pf.str("heading", required=False)
         missing = pf.list("missing_items")

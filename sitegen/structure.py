@@ -259,28 +259,22 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
     `f` is the document's `load.Fields`. Each chapter names the 条 it holds
     (`articles: 1-5`), or its 节 do (`sections: [{number, title, articles}]`).
     """
-    from .load import Fields  # the loader's typed front matter access
-
     if "sections" in f.data:
         f.error("sections", "a 节 outside a 章: list each 节 under its chapter's 'sections'")
     chapters: list[Chapter] = []
-    seq = f.list("chapters")
-    for i, entry in enumerate(seq):
-        line = f.item_line("chapters", seq, i)
-        if not isinstance(entry, dict):
-            f.problems.error(f.path, line, "each chapter must be a mapping with number, title and articles")
-            continue
-        cf = Fields(entry, f.path, f.first, f.problems, {"number", "title", "articles", "sections", "book"})
+    for entry, cf, line in f.mappings(
+        "chapters",
+        {"number", "title", "articles", "sections", "book"},
+        "each chapter must be a mapping with number, title and articles",
+    ):
         number, title = cf.int("number"), cf.str("title", max_len=200)
         book = cf.int("book", required=False)
         sections: list[ChapterSection] = []
-        sseq = cf.list("sections")
-        for j, sentry in enumerate(sseq):
-            sline = cf.item_line("sections", sseq, j)
-            if not isinstance(sentry, dict):
-                f.problems.error(f.path, sline, "each section must be a mapping with number, title and articles")
-                continue
-            sf = Fields(sentry, f.path, f.first, f.problems, {"number", "title", "articles"})
+        for sentry, sf, sline in cf.mappings(
+            "sections",
+            {"number", "title", "articles"},
+            "each section must be a mapping with number, title and articles",
+        ):
             snum, stitle = sf.int("number"), sf.str("title", max_len=200)
             span = _range(sentry.get("articles"))
             if span is None:
@@ -351,13 +345,9 @@ def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ..
             expected = last + 1
 
     books: list[Book] = []
-    seq = f.list("books")
-    for i, entry in enumerate(seq):
-        line = f.item_line("books", seq, i)
-        if not isinstance(entry, dict):
-            f.problems.error(f.path, line, "each book (编) must be a mapping with number, title and chapters")
-            continue
-        bf = Fields(entry, f.path, f.first, f.problems, {"number", "title", "chapters"})
+    for entry, bf, line in f.mappings(
+        "books", {"number", "title", "chapters"}, "each book (编) must be a mapping with number, title and chapters"
+    ):
         number, title, span = bf.int("number"), bf.str("title", max_len=200), _range(entry.get("chapters"))
         if span is None:
             bf.error(

@@ -109,3 +109,32 @@ def test_numbers_and_labels():
     assert addresses.chapter_page("reg", 3) == "reg/chapter-3.html"
     assert addresses.display_label("article", "十二", "第一条") == "第十二条"
     assert addresses.display_label("article", "十二") == "十二、"
+
+
+def test_a_chapter_section_book_or_part_that_is_not_a_mapping_is_reported_on_its_line(tmp_path):
+    document = DOCUMENT.replace(
+        "editorial_notes: [无。]",
+        """\
+numbering: 第一条
+chapters:
+  - 总则
+  - number: 1
+    title: 总则
+    sections:
+      - 甲
+      - {number: 1, title: 甲, articles: 1-2}
+books:
+  - 第一编
+parts:
+  - 一
+editorial_notes: [无。]""",
+    )
+    _, _, problems = load_tree(tmp_path, {"content/demo/_document.md": document})
+    got = messages(problems, tmp_path)
+    for expected in (
+        "content/demo/_document.md:11: each chapter must be a mapping with number, title and articles",
+        "content/demo/_document.md:15: each section must be a mapping with number, title and articles",
+        "content/demo/_document.md:18: each book (编) must be a mapping with number, title and chapters",
+        "content/demo/_document.md:20: each part must be a mapping with number, label, heading",
+    ):
+        assert expected in got, got
