@@ -6,6 +6,7 @@ set CHROMIUM=/path/to/chrome to use another binary.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -90,12 +91,21 @@ def serve_dir(directory: Path):
     return server
 
 
+@contextlib.contextmanager
+def served(directory: Path):
+    """The base URL (ending in /) of `directory` on a local server, for as long as the block runs."""
+    server = serve_dir(directory)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def site_url(site_dir):
     """Base URL (ending in /) of the built site on a local server sending the CSP of DESIGN.md §5."""
-    server = serve_dir(site_dir)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -119,9 +129,8 @@ def pf_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pf_url(pf_dir):
     """Base URL of the Pagefind build on a local server like site_url's."""
-    server = serve_dir(pf_dir)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(pf_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
