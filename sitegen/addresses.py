@@ -262,12 +262,17 @@ def provision_name(prov: Provision) -> str:
     return f"第{prov.label}{unit(prov.kind)}"
 
 
-def provision_name_of(kind: str, number: int) -> str:
-    """第七条 / 第（四）项 / 第九部分, from a number alone (for messages about gaps)."""
+def provision_label(kind: str, number: int) -> str:
+    """How the text numbers a provision: 七 / （四） (an item's label carries its brackets)."""
     from .model import cn_number
 
     label = cn_number(number)
-    return f"第{'（' + label + '）' if kind == 'item' else label}{unit(kind)}"
+    return f"（{label}）" if kind == "item" else label
+
+
+def provision_name_of(kind: str, number: int) -> str:
+    """第七条 / 第（四）项 / 第九部分, from a number alone (for messages about gaps)."""
+    return f"第{provision_label(kind, number)}{unit(kind)}"
 
 
 def paragraph_name(prov: Provision, para: Paragraph) -> str:

@@ -7,7 +7,7 @@ import json
 from . import addresses
 from .addresses import citation
 from .link import Links
-from .model import GAP, Chapter, Document, Item, Paragraph, Provision, Site, cn_number
+from .model import GAP, Chapter, Document, Item, Paragraph, Provision, Site
 
 JSON_SCHEMA = "https://zj-policy.example.org/schema/document-v1.json"
 
@@ -70,8 +70,8 @@ def as_markdown(doc: Document) -> str:
 def _gap_lines(doc: Document, part_number: int) -> list[str]:
     part = doc.part(part_number)
     lines = []
-    for n in part.missing_items if part else ():
-        lines.append(f"（{cn_number(n)}）{GAP}")
+    for label, _ in part.missing_anchors if part else ():
+        lines.append(f"{label}{GAP}")
     return lines
 
 

@@ -778,7 +778,7 @@ def _part_of(parsed: Parsed, item: int) -> int | None:
 def provision_file(parsed: Parsed, unit: Unit) -> str:
     front: dict = {
         "number": unit.number,
-        "label": f"（{cn_number(unit.number)}）" if unit.kind == "item" else cn_number(unit.number),
+        "label": addresses.provision_label(unit.kind, unit.number),
     }
     if unit.kind == "item":
         front["part"] = unit.part

@@ -777,14 +777,14 @@ def _load_provision(
     number, label = f.int("number"), f.str("label", required=False)
     title = f.str("title", required=kind != "article", max_len=200)
     if label is None and number is not None and number < 10000:
-        label = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
+        label = addresses.provision_label(kind, number)
     if title is None and kind == "article":
         title = ""
     part = f.int("part", required=kind == "item")
     if kind != "item" and "part" in data:
         f.error("part", "only plan items belong to a part")
     if number is not None and label is not None:
-        expected = f"（{cn_number(number)}）" if kind == "item" else cn_number(number)
+        expected = addresses.provision_label(kind, number)
         if label != expected:
             f.error("label", f"label {quote(label)} does not match number {number} (expected {quote(expected)})")
     if part is not None and parts and not any(p.number == part for p in parts):

@@ -223,9 +223,9 @@ class Part:
         return addresses.part_name(self.label)
 
     @property
-    def missing_anchors(self) -> tuple[tuple[int, str], ...]:
-        """(number, anchor) of each item the source lost."""
-        return tuple((n, addresses.item_anchor(n)) for n in self.missing_items)
+    def missing_anchors(self) -> tuple[tuple[str, str], ...]:
+        """(label, anchor) of each item the source lost: （一）, item-1."""
+        return tuple((addresses.provision_label("item", n), addresses.item_anchor(n)) for n in self.missing_items)
 
 
 @dataclass(frozen=True)
