@@ -958,6 +958,8 @@ def load_topics(path: Path, problems: Problems, root: Path | None = None) -> dic
 
 # --- Site ----------------------------------------------------------------------------
 
+# Where the site is published: canonical links, JSON-LD, citations, QR codes and the sitemap carry it.
+BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 SITE_FIELDS = {"title", "short_title", "description", "base_url", "language", "documents", "nav", "search"}
 
 
@@ -1002,6 +1004,13 @@ def load_config(path: Path, problems: Problems, base_url: str | None = None) -> 
     short_title = f.str("short_title")
     description = f.str("description")
     url = base_url or f.str("base_url")
+    if url is not None and not BASE_URL.match(url):
+        message = f"base URL {quote(url)} must be an absolute http:// or https:// address, like https://example.org/"
+        if base_url:
+            problems.error("--base-url", 1, message)
+        else:
+            f.error("base_url", message)
+        url = None
     language = f.str("language")
     search_value = data.get("search")
     search = search_value if isinstance(search_value, dict) else {}

@@ -178,3 +178,20 @@ def test_every_page_carries_the_content_security_policy(tmp_path):
     for page in pages:
         html = page.read_text(encoding="utf-8").replace("&#39;", "'")
         assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html, page
+
+
+def test_a_base_url_that_is_not_an_http_address_is_refused(tmp_path):
+    from fixtures import SITE_YAML
+
+    line = SITE_YAML.splitlines().index("base_url: https://example.test/") + 1
+    result = build_fixture(tmp_path, {"site.yaml": SITE_YAML.replace("https://example.test/", "javascript:alert(1)")})
+    assert errors_of(result) == [
+        f"site.yaml:{line}: base URL 'javascript:alert(1)' must be an absolute http:// or https:// address, "
+        "like https://example.org/"
+    ]
+    for bad in ("ftp://example.org/", "https://exa mple.org/", 'https://example.org/"><script>'):
+        result = build_fixture(tmp_path / "cli", None, "--base-url", bad)
+        assert errors_of(result) == [
+            f"--base-url:1: base URL {bad!r} must be an absolute http:// or https:// address, like https://example.org/"
+        ], bad
+    assert build_fixture(tmp_path / "ok", None, "--base-url", "https://example.org:8080/zj/").returncode == 0
