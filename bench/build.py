@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import hugo_site, machine_load
+from machine import hugo_site, machine_load, python_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,7 +40,11 @@ def run_child(args: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one `python build.py ...` run."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env=python_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started

@@ -17,6 +17,15 @@ def machine_load() -> str:
     return text
 
 
+def python_env() -> dict[str, str]:
+    """The environment for `python build.py` as a user runs it: Python's default of keeping
+    compiled modules in __pycache__. A sandbox that sets PYTHONDONTWRITEBYTECODE makes every
+    run compile sitegen from source (about 40 ms here), which no user's machine does."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 # --- the peer: Hugo building the same pages (DESIGN.md §5 states speed as a ratio to it) ---------
 
 PEERS = Path(__file__).resolve().parents[2] / "shared" / "peers" / "make_peer_sites.py"

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import hugo_site, machine_load
+from machine import hugo_site, machine_load, python_env
 
 import yaml
 
@@ -76,7 +76,7 @@ def build_once(content: Path, site_file: Path, out: Path, profile: Path | None =
         "--no-search",
     ]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.stdout.read()

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Benchmark `build.py serve`: time from saving a provision to livereload's reload message.
+"""Benchmark `build.py serve`: time from saving a provision until the browser has the new page.
 
     python bench/serve.py [--runs 11] [--file yrd-decision/07.md]
 
 Copies content/ to a temporary folder, starts `build.py serve --port 0` on it,
 connects to livereload's WebSocket (/livereload) as the browser's livereload.js
-does (hello, then info), and then, run after run, rewrites one provision with a
-changed paragraph and waits for the `reload` message. The clock starts just
-before the file is written and stops when the message arrives, so it covers the
-file watcher, the rebuild (every page rendered with the server's warm Jinja
-environment, downloads, Pagefind and offline search index, swap into place, in
-the server's worker thread) and the message. Prints each run and the median; the
-budget (DESIGN.md §5) is 400 ms. Nothing here is asserted: it is a figure.
+does on the provision's page (hello, then info with that page's address), and
+then, run after run, rewrites the provision with a changed paragraph, waits for
+the `reload` message and fetches what the reloading browser fetches first: the
+page and its stylesheet. The clock starts just before the file is written and
+stops when both have arrived and the page shows the edit, so it covers the file
+watcher, reading and linking the sources, rendering, the message and the two
+requests. Also printed: when the whole build (every page, downloads, search
+index, swap into place) was done. Prints each run and the median; the budget
+(issue 13) is 100 ms. Nothing here is asserted: it is a figure.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 from machine import machine_load
 
 ROOT = Path(__file__).resolve().parents[1]
-BUDGET_MS = 400
+BUDGET_MS = 100
 
 
 def start_server(tmp: Path) -> tuple[subprocess.Popen, str]:
@@ -69,10 +71,9 @@ def status(url: str) -> dict:
         return json.load(r)
 
 
-async def measure(url: str, file: Path, runs: int) -> list[tuple[float, dict]]:
+async def measure(url: str, file: Path, page: str, runs: int) -> list[tuple[float, float, dict]]:
+    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
     from tornado.websocket import websocket_connect
-
-    from tornado.httpclient import HTTPRequest
 
     # as a page of the server would: the server accepts no other Origin
     request = HTTPRequest(url.replace("http://", "ws://") + "livereload", headers={"Origin": url.rstrip("/")})
@@ -82,12 +83,14 @@ async def measure(url: str, file: Path, runs: int) -> list[tuple[float, dict]]:
     )
     hello = json.loads(await ws.read_message())
     assert hello["command"] == "hello", hello
-    await ws.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+    await ws.write_message(json.dumps({"command": "info", "url": url + page, "plugins": {}}))
     await asyncio.sleep(0.3)  # the server registers us on "info"
+    client = AsyncHTTPClient()
 
     original = file.read_text(encoding="utf-8")
     body_at = original.index("\n---\n", 3) + 5
     results = []
+    generation = status(url)["generation"]
     try:
         for i in range(runs):
             marker = f"（基准{i}）"
@@ -98,8 +101,15 @@ async def measure(url: str, file: Path, runs: int) -> list[tuple[float, dict]]:
                 message = json.loads(await asyncio.wait_for(ws.read_message(), timeout=30))
                 if message.get("command") == "reload":
                     break
+            reloaded = time.perf_counter() - started
+            shown, _ = await asyncio.gather(client.fetch(url + page), client.fetch(url + "static/site.css"))
             elapsed = time.perf_counter() - started
-            results.append((elapsed, status(url)))
+            if marker not in shown.body.decode():
+                raise SystemExit(f"run {i + 1}: the reloaded page does not show the edit")
+            while not (st := status(url))["generation"] > generation:  # the whole build
+                await asyncio.sleep(0.005)
+            generation = st["generation"]
+            results.append((elapsed, reloaded, st))
             await asyncio.sleep(0.25)
     finally:
         file.write_text(original, encoding="utf-8")
@@ -111,6 +121,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--file", default="yrd-decision/07.md", help="provision to edit, under content/")
+    parser.add_argument("--page", default="yrd-decision/7.html", help="the page the browser shows")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -122,23 +133,23 @@ def main() -> int:
         first = status(url)
         if not first["ok"]:
             raise SystemExit("initial build failed:\n" + "\n".join(first["errors"]))
-        results = asyncio.run(measure(url, tmp / "content" / args.file, args.runs))
-        page = urllib.request.urlopen(url + "yrd-decision/7.html", timeout=10).read().decode()
-        for i, (seconds, st) in enumerate(results):
+        results = asyncio.run(measure(url, tmp / "content" / args.file, args.page, args.runs))
+        for i, (seconds, reloaded, st) in enumerate(results):
             print(
-                f"run {i + 1:2d}: {seconds * 1000:6.1f} ms to reload message "
-                f"(build {st['seconds'] * 1000:.1f} ms, {st['pages']} pages rendered)"
+                f"run {i + 1:2d}: {seconds * 1000:6.1f} ms to the new page in the browser "
+                f"(reload message at {reloaded * 1000:.1f} ms; the whole build, {st['pages']} pages, "
+                f"took {st['seconds'] * 1000:.1f} ms)"
             )
-        times = [s * 1000 for s, _ in results]
+        times = [s * 1000 for s, _, _ in results]
         median = statistics.median(times)
         print(
-            f"serve: edit of content/{args.file} → reload message: median {median:.1f} ms, "
+            f"serve: edit of content/{args.file} → {args.page} and its stylesheet served: median {median:.1f} ms, "
             f"min {min(times):.1f}, max {max(times):.1f} over {len(times)} runs "
             f"(budget {BUDGET_MS} ms: {'ok' if median <= BUDGET_MS else 'OVER'})"
         )
+        builds = [st["seconds"] * 1000 for _, _, st in results]
+        print(f"the whole build after each edit (every page, search index): median {statistics.median(builds):.1f} ms")
         print(f"machine during the run: {before} at start, {machine_load()} at end")
-        if f"基准{len(results) - 1}" not in page and args.file == "yrd-decision/07.md":
-            print("warning: the served page does not show the last edit", file=sys.stderr)
         return 0
     finally:
         if proc is not None and proc.poll() is None:

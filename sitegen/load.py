@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import addresses, markup, structure
-from .errors import Problems, quote, shown
+from . import addresses, markup, parallel, structure
+from .errors import ContentError, Problems, quote, shown
 from .model import (
     Block,
     Document,
@@ -1054,19 +1054,31 @@ def document_folders(content: Path, problems: Problems) -> list[Path]:
     return folders
 
 
-def load_site(site_file: Path, content: Path, base_url: str | None = None) -> tuple[Site, Problems]:
+# Below this many documents, starting a second process to read them costs more than it saves.
+PARALLEL_FROM = 8
+
+
+def load_site(site_file: Path, content: Path, base_url: str | None = None, jobs: int = 1) -> tuple[Site, Problems]:
     """Read everything that can be read; the problems found go on to the link stage.
 
-    Raises ContentErrors only when the site settings themselves cannot be read.
+    With `jobs` > 1 and many documents, the document folders are shared among that many
+    processes (each document is read on its own; `sitegen.parallel`). Raises
+    ContentErrors only when the site settings themselves cannot be read.
     """
     problems = Problems()
     config = load_config(site_file, problems, base_url)
     topics = load_topics(content / "topics.yaml", problems, content)
-    documents = []
     if not os.path.isdir(content):
         problems.error(content, 1, "content folder not found")
-    for folder in document_folders(content, problems) if os.path.isdir(content) else []:
-        doc = load_document(folder, topics, problems, content)
+    folders = document_folders(content, problems) if os.path.isdir(content) else []
+
+    def one(folder: Path) -> tuple[Document | None, list[ContentError]]:
+        found = Problems()
+        return load_document(folder, topics, found, content), found.items
+
+    documents = []
+    for doc, found in parallel.map_shares(one, folders, jobs if len(folders) >= PARALLEL_FROM else 1):
+        problems.items += found
         if doc is not None:
             documents.append(doc)
     if config is not None and config.documents:

@@ -6,6 +6,7 @@ Every object is frozen; later stages derive new objects and never mutate these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import addresses
 
@@ -426,4 +427,12 @@ class Site:
     topics: tuple[Topic, ...]
 
     def document(self, slug: str) -> Document:
-        return next(d for d in self.documents if d.slug == slug)
+        return self._by_slug[0][slug]
+
+    def topic(self, slug: str) -> Topic:
+        return self._by_slug[1][slug]
+
+    @cached_property
+    def _by_slug(self) -> tuple[dict[str, Document], dict[str, Topic]]:
+        # Pages look documents and topics up by slug; a scan each time is quadratic at scale.
+        return {d.slug: d for d in self.documents}, {t.slug: t for t in self.topics}

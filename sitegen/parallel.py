@@ -1,20 +1,26 @@
-"""Work shared among processes: the pages of a large site rendered on every core.
+"""Work shared among processes: a large site's documents read and its pages rendered on every core.
 
-`map_shares` forks after the model is read whole, so each child has the model, the
-links and the compiled templates without pickling them; each renders a contiguous
-share of the pages (so a document's pages, which show the same paragraphs, mostly
-stay together) and sends back the text. Results come back in order, and are the
-same text a single process makes. A share whose child failed is done again here,
-so an error surfaces with its usual traceback and `path:line`.
+Both helpers fork after what the work needs is in memory (the model, the links, the
+compiled templates), so children have it without pickling; they send back only
+results. Results come back in order and are what a single process makes. Work whose
+child failed is done again here, so an error surfaces with its usual traceback and
+`path:line`.
+
+- `map_shares`: each process takes one contiguous share of the items.
+- `Pulled`: the items are cut into small runs that each process takes in turn until
+  none is left (a pipe holds their numbers), so a process that had other work to do
+  first, or drew slow items, simply takes fewer. The pages of a site differ in cost
+  by a hundred times (a full text against one provision).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import struct
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -59,3 +65,86 @@ def _start(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
         status = 0
     finally:
         os._exit(status)
+
+
+RUN = struct.Struct("=I")  # a run's number, as the work pipe holds it (reads of 4 bytes are atomic)
+
+
+class Pulled(Generic[T, R]):
+    """[fn(x) for x in items] by this process and `jobs - 1` forked helpers, in runs of `run` items.
+
+    The helpers start on entry; the parent may do other work in the block, then calls
+    `results()`, which takes the runs still left, collects the helpers' and returns
+    the results in order. Without fork (or with threads running), everything happens
+    in `results()`, in this process.
+    """
+
+    def __init__(self, fn: Callable[[T], R], items: Sequence[T], jobs: int, run: int = 16):
+        self.fn, self.items, self.run = fn, items, run
+        self.runs = -(-len(items) // run)
+        self.helpers = max(0, min(jobs, self.runs) - 1) if can_fork() else 0
+        self.work = -1
+        self.children: list[tuple[int, int]] = []
+
+    def __enter__(self) -> Pulled[T, R]:
+        if self.helpers:
+            read_end, write_end = os.pipe()
+            os.write(write_end, b"".join(RUN.pack(i) for i in range(self.runs)))  # below the pipe's 64 KiB
+            os.close(write_end)  # taking from an empty pipe then means: no work left
+            self.work = read_end
+            self.children = [self._start() for _ in range(self.helpers)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pid, read_end in self.children:  # results() was not reached: an error in the block
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        self.children = []
+        if self.work >= 0:
+            os.close(self.work)
+            self.work = -1
+
+    def _take(self) -> int | None:
+        if self.work < 0:
+            return None
+        data = os.read(self.work, RUN.size)
+        return RUN.unpack(data)[0] if data else None
+
+    def _do(self, number: int) -> list[R]:
+        return [self.fn(x) for x in self.items[number * self.run : (number + 1) * self.run]]
+
+    def _start(self) -> tuple[int, int]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(write_end)
+            return pid, read_end
+        os.close(read_end)  # the helper: take runs until none is left, send them, leave without cleanup
+        status = 1
+        try:
+            done = {}
+            while (number := self._take()) is not None:
+                done[number] = self._do(number)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+
+    def results(self) -> list[R]:
+        done: dict[int, list[R]] = {}
+        if not self.helpers:
+            done = {n: self._do(n) for n in range(self.runs)}
+        while (number := self._take()) is not None:
+            done[number] = self._do(number)
+        for pid, read_end in self.children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0 and data:
+                done.update(pickle.loads(data))
+        self.children = []
+        for number in range(self.runs):  # the runs of a helper that failed
+            if number not in done:
+                done[number] = self._do(number)
+        return [r for number in range(self.runs) for r in done[number]]

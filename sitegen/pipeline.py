@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import addresses, downloads, link, load, manifest, offline, printcodes, render, search_records, write
+from . import addresses, downloads, link, load, manifest, offline, parallel, printcodes, render, search_records, write
 from .errors import ContentError, ContentErrors, shown
 from .link import Links
 from .model import Site
@@ -93,13 +93,20 @@ def template_error(exc: jinja2.TemplateError) -> ContentError:
     return ContentError("templates", 0, str(exc))
 
 
-def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
-    """Load, link and render: every output file in memory, or ContentErrors.
+@dataclass(frozen=True)
+class Model:
+    """The sources read whole and linked: what every page is rendered from."""
 
-    `env` is a Jinja environment from `render.make_env(opts.templates, opts.cache)` to reuse
-    (the preview keeps one, so its templates are compiled once).
-    """
-    site, problems = load.load_site(opts.site_file, opts.content, opts.base_url)
+    site: Site
+    links: Links
+    manifest: list[manifest.Entry]
+    warnings: tuple[ContentError, ...]
+    codes: printcodes.Codes  # QR codes of printed pages
+
+
+def read(opts: Options) -> Model:
+    """Load and link (with the manifest and the QR codes), or ContentErrors."""
+    site, problems = load.load_site(opts.site_file, opts.content, opts.base_url, opts.jobs)
     links = link.link_site(site, problems)
     entries = manifest.read(opts.manifest, problems) if opts.manifest is not None else []
     problems.raise_if_any()
@@ -113,23 +120,37 @@ def build_files(opts: Options, env: jinja2.Environment | None = None) -> Built:
             f"base URL {site.config.base_url} is a placeholder: the QR codes on printed "
             "pages point to it (set base_url in the site file, or --base-url)",
         )
+    return Model(site, links, entries, tuple(problems.warnings), codes)
+
+
+def build_files(opts: Options, env: jinja2.Environment | None = None, model: Model | None = None) -> Built:
+    """Load, link and render: every output file in memory, or ContentErrors.
+
+    `env` is a Jinja environment from `render.make_env(opts.templates, opts.cache)` to reuse
+    (the preview keeps one, so its templates are compiled once); `model`, what `read(opts)`
+    returned, if the sources were read already.
+    """
+    model = model or read(opts)
+    site, links, codes = model.site, model.links, model.codes
     html = render.RenderedMarkdown(site, links)
+    plans = list(render.page_plan(site, links))
+    page = render.renderer(
+        site, links, env or render.make_env(opts.templates, opts.cache), manifest.moved(model.manifest), codes, html
+    )
+    # A large site's pages are rendered by every core (sitegen/parallel.py); the same text.
     try:
-        files = render.render_site(
-            site,
-            links,
-            env or render.make_env(opts.templates, opts.cache),
-            manifest.moved(entries),
-            opts.jobs,
-            codes,
-            html,
-        )
+        with parallel.Pulled(page, plans, opts.jobs if len(plans) >= render.PARALLEL_FROM else 1) as rendering:
+            # Meanwhile, here: what is made from the model alone.
+            made = downloads.downloads(site, links)
+            records = search_records.records(site, links)
+            made.update(search_records.offline_index(records, search_records.web_backend(site)))
+            texts = rendering.results()
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
-    files.update(downloads.downloads(site, links))
-    records = search_records.records(site, links)
-    files.update(search_records.offline_index(records, search_records.web_backend(site)))
-    return Built(site, links, files, records, entries, tuple(problems.warnings), codes, html)
+    files = dict(zip((plan.path for plan in plans), texts, strict=True))
+    files.update(render.site_files(site, html, files))
+    files.update(made)
+    return Built(site, links, files, records, model.manifest, model.warnings, codes, html)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -141,12 +162,14 @@ def _line_of(path: Path, key: str) -> int:
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
-def build(opts: Options, env: jinja2.Environment | None = None) -> Result:
-    """The whole build; the previous output stays untouched unless everything succeeds."""
+def build(opts: Options, env: jinja2.Environment | None = None, model: Model | None = None) -> Result:
+    """The whole build; the previous output stays untouched unless everything succeeds.
+
+    `env` and `model` as for `build_files`."""
     started = time.perf_counter()
     progress("loading content")
     env = env or render.make_env(opts.templates, opts.cache)
-    built = build_files(opts, env)
+    built = build_files(opts, env, model)
     files = built.files
     progress(f"writing {len(files)} files")
     try:

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import addresses, markup, parallel, search_records, structured_data
+from . import addresses, markup, search_records, structured_data
 from .security import CSP
 from .link import Links, glossary_order
 from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
@@ -284,7 +284,7 @@ def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
 PARALLEL_FROM = 400
 
 
-def _renderer(
+def renderer(
     site: Site,
     links: Links,
     env: jinja2.Environment,
@@ -326,35 +326,8 @@ def render_pages(
 ) -> dict[str, str]:
     """Some pages again, with `extra` in their context (the offline copy's links); `html`:
     the build's rendered Markdown, to reuse."""
-    render = _renderer(site, links, env, moved, codes, html)
+    render = renderer(site, links, env, moved, codes, html)
     return {plan.path: render(plan, **extra) for plan in page_plan(site, links) if plan.path in paths}
-
-
-def render_site(
-    site: Site,
-    links: Links,
-    env: jinja2.Environment,
-    moved: Mapping[str, Mapping[str, str]] | None = None,
-    jobs: int = 1,
-    codes: Codes | None = None,
-    html: RenderedMarkdown | None = None,
-) -> dict[str, str]:
-    """Every page and site-wide file, keyed by output path, in a stable order.
-
-    With `jobs` > 1, a large site's pages are shared among that many processes (forked
-    after the model is read whole, so each has it); the result is the same text.
-    """
-    html = html or RenderedMarkdown(site, links)
-    plans = list(page_plan(site, links))
-    render = _renderer(site, links, env, moved, codes, html)
-
-    if jobs > 1 and len(plans) >= PARALLEL_FROM:
-        texts = parallel.map_shares(render, plans, jobs)
-    else:
-        texts = [render(plan) for plan in plans]
-    pages = dict(zip((plan.path for plan in plans), texts, strict=True))
-    pages.update(site_files(site, html, pages))
-    return pages
 
 
 def redirect_pages(env: jinja2.Environment, targets: Mapping[str, str]) -> dict[str, str]:

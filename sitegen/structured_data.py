@@ -20,11 +20,12 @@ def _url(site: Site, target: addresses.HasPage) -> str:
 # Inside <script>, "</script" ends the element and "<!--" changes how the rest is read:
 # text such as `<!--<script>` in a title swallowed the page's next <script> (issue 16).
 # These characters occur in JSON only inside strings, where \uXXXX means the same.
-_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# (str.replace, not str.translate: translate looks up every character of the text in a dict.)
 
 
 def _dump(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_IN_HTML)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _common(site: Site, doc: Document) -> dict:

@@ -1234,14 +1234,14 @@ def test_a_missing_manifest_is_an_error(tmp_path, good_output):
 
 
 FULL_DISK = """
-import errno, os, pathlib, build
-real, count = pathlib.Path.write_bytes, [0]
-def write_bytes(self, data):
+import errno, os, build
+real, count = os.write, [0]
+def write(fd, data):
     count[0] += 1
     if count[0] > 3:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-    return real(self, data)
-pathlib.Path.write_bytes = write_bytes
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return real(fd, data)
+os.write = write
 sys.exit(build.main(sys.argv[1:]))
 """
 

@@ -33,6 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -445,11 +446,11 @@ def gate(monkeypatch):
     gate.calls = 0
     gate.waiting = threading.Event()
 
-    def held(opts, env=None):
+    def held(opts, env=None, model=None):
         gate.calls += 1
         gate.waiting.set()
         assert gate.wait(TIMEOUT)
-        return real(opts, env=env)
+        return real(opts, env=env, model=model)
 
     gate.hold = lambda: monkeypatch.setattr(pipeline, "build", held)
     yield gate
@@ -473,6 +474,85 @@ def test_requests_are_answered_while_a_rebuild_runs(preview, sources, gate):
     gate.set()
     preview.wait_page("yrd-decision/7.html", "（慢构建）")
     assert preview.wait_build(generation)["ok"]
+
+
+def _browser_on(preview: InProcess, page: str, during: Callable[[], Awaitable[object]]) -> object:
+    """Connect to /livereload as livereload.js does on `page` (hello, then info with its
+    address), run `during()` and return what it returns."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def talk():
+        request = HTTPRequest(
+            preview.url.replace("http://", "ws://") + "livereload", headers={"Origin": preview.url.rstrip("/")}
+        )
+        ws = await websocket_connect(request)
+        await ws.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
+        assert json.loads(await asyncio.wait_for(ws.read_message(), TIMEOUT))["command"] == "hello"
+        await ws.write_message(json.dumps({"command": "info", "url": preview.url + page, "plugins": {}}))
+        await asyncio.sleep(0.3)  # registered on "info"
+        try:
+            return await during(ws)
+        finally:
+            ws.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, talk()).result()
+
+
+def test_the_open_page_reloads_before_the_whole_build(preview, sources, gate):
+    """A browser shows 7.html: after a save it reloads as soon as that page is rendered from the
+    new sources. Until the whole build is done, that page comes from memory and static/ from
+    disk; every other file waits for the build, so nothing older than the page is served."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    p7 = sources / "content/yrd-decision/07.md"
+    generation = preview.status()["generation"]
+
+    async def during(ws):
+        gate.hold()
+        replace_file(p7, p7.read_text(encoding="utf-8").replace("开展联合攻关，", "开展联合攻关（先行），", 1))
+        reload = json.loads(await asyncio.wait_for(ws.read_message(), TIMEOUT))
+        assert reload["command"] == "reload"
+        assert await asyncio.to_thread(gate.waiting.wait, TIMEOUT), "the whole build did not start"
+        status = preview.status()
+        assert status["building"] and status["generation"] == generation  # the reload came first
+        client = AsyncHTTPClient()
+        shown = await client.fetch(preview.url + "yrd-decision/7.html")
+        assert "开展联合攻关（先行），" in shown.body.decode()
+        assert (await client.fetch(preview.url + "static/site.css")).code == 200
+        later = [
+            asyncio.ensure_future(client.fetch(preview.url + path, request_timeout=TIMEOUT))
+            for path in ("yrd-decision/index.html", "search-index.js")
+        ]
+        await asyncio.sleep(0.5)
+        assert not any(f.done() for f in later), "a file of the build in progress was served before it was done"
+        gate.set()
+        full, index = await asyncio.gather(*later)
+        assert "开展联合攻关（先行），" in full.body.decode() and "（先行）" in index.body.decode()
+        return shown.body
+
+    early = _browser_on(preview, "yrd-decision/7.html", during)
+    assert preview.wait_build(generation)["ok"]
+    assert early == inject((preview.opts.out / "yrd-decision/7.html").read_bytes())  # what the build wrote
+    assert_same_tree(preview.opts.out, clean_build(preview.opts, sources / "clean"))
+
+
+def test_an_error_found_before_the_open_page_is_rendered_shows_the_error_page(preview, sources):
+    p7 = sources / "content/yrd-decision/07.md"
+    generation = preview.status()["generation"]
+
+    async def during(ws):
+        replace_file(p7, p7.read_text(encoding="utf-8").replace("---\n", "---\ntitle: [\n", 1))
+        assert json.loads(await asyncio.wait_for(ws.read_message(), TIMEOUT))["command"] == "reload"
+
+    _browser_on(preview, "yrd-decision/7.html", during)
+    status = preview.wait_build(generation)
+    assert not status["ok"] and any("yrd-decision/07.md:4: invalid YAML" in e for e in status["errors"]), status
+    code, body, _ = preview.get("yrd-decision/7.html")
+    assert code == 500 and "yrd-decision/07.md:4: invalid YAML" in body
 
 
 def test_saves_during_a_build_make_one_next_build(preview, sources, gate):

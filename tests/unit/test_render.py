@@ -133,3 +133,50 @@ def test_map_shares_keeps_order_and_redoes_a_failed_share():
         return x + 1
 
     assert map_shares(fails_in_a_child, list(range(7)), 2) == list(range(1, 8))
+
+
+def test_pulled_runs_keep_order_while_the_parent_works_and_redo_a_failed_helper():
+    import os
+    import time
+
+    from sitegen.parallel import Pulled, can_fork
+
+    assert can_fork(), "this test must run where helpers can be forked"
+    parent = os.getpid()
+    with Pulled(lambda x: (x * x, os.getpid() != parent), list(range(50)), 3, run=4) as work:
+        time.sleep(0.3)  # the parent's own work, while the helpers take runs
+        results = work.results()
+    assert [r for r, _ in results] == [x * x for x in range(50)]
+    assert any(helped for _, helped in results), "no helper took a run"
+
+    def fails_in_a_helper(x):
+        if os.getpid() != parent:
+            raise RuntimeError("helper")
+        return x + 1
+
+    with Pulled(fails_in_a_helper, list(range(30)), 2, run=3) as work:
+        assert work.results() == list(range(1, 31))
+
+
+def test_documents_read_in_parallel_are_the_same_model(tmp_path, monkeypatch):
+    from sitegen import load, parallel
+
+    make_site(tmp_path)
+    content = tmp_path / "content"
+    for k in range(2, 6):  # five documents, one with a problem that must be reported once
+        shutil.copytree(content / "demo", content / f"demo-{k}")
+    (content / "demo-4" / "02.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    site_file = tmp_path / "site.yaml"
+    site_file.write_text(
+        site_file.read_text(encoding="utf-8").replace(
+            "documents: [demo]", "documents: [demo, demo-2, demo-3, demo-4, demo-5]"
+        ),
+        encoding="utf-8",
+    )
+    serial, problems = load.load_site(tmp_path / "site.yaml", tmp_path / "content")
+    assert len(serial.documents) == 5 and len(problems.errors) == 1, problems.items
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)  # the fixture site has few documents: share them anyway
+    assert parallel.can_fork(), "this test must run where the documents are shared among processes"
+    shared, shared_problems = load.load_site(tmp_path / "site.yaml", tmp_path / "content", jobs=3)
+    assert shared == serial
+    assert shared_problems.items == problems.items
