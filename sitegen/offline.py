@@ -19,8 +19,6 @@ system, deflate at level 6 (same zlib, same bytes).
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +51,9 @@ def make_zip(root: Path, replaced: Mapping[str, str], readme: str) -> bytes:
     entries: dict[str, bytes] = {addresses.OFFLINE_README: text.encode("utf-8")}
     for rel in files_of(root):
         entries[rel] = replaced[rel].encode("utf-8") if rel in replaced else (root / rel).read_bytes()
+    import io
+    import zipfile  # only the full build makes the offline copy
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as zf:
         for name in sorted(entries):

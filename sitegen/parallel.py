@@ -7,10 +7,10 @@ child failed is done again here, so an error surfaces with its usual traceback a
 `path:line`.
 
 - `map_shares`: each process takes one contiguous share of the items.
-- `Pulled`: the items are cut into small runs that each process takes in turn until
-  none is left (a pipe holds their numbers), so a process that had other work to do
-  first, or drew slow items, simply takes fewer. The pages of a site differ in cost
-  by a hundred times (a full text against one provision).
+- `Pulled`: the items come in runs that each process takes in turn until none is
+  left (a pipe holds their numbers), so a process that had other work to do first,
+  or drew slow runs, simply takes fewer. The pages of a site differ in cost by a
+  hundred times (a full text against one provision).
 """
 
 from __future__ import annotations
@@ -71,25 +71,25 @@ RUN = struct.Struct("=I")  # a run's number, as the work pipe holds it (reads of
 
 
 class Pulled(Generic[T, R]):
-    """[fn(x) for x in items] by this process and `jobs - 1` forked helpers, in runs of `run` items.
+    """[fn(x) for run in runs for x in run] by this process and `jobs - 1` forked helpers.
 
-    The helpers start on entry; the parent may do other work in the block, then calls
-    `results()`, which takes the runs still left, collects the helpers' and returns
-    the results in order. Without fork (or with threads running), everything happens
-    in `results()`, in this process.
+    A run is the unit a process takes (the pages of one document, which show the same
+    paragraphs, so each is rendered in one process). The helpers start on entry; the
+    parent may do other work in the block, then calls `results()`, which takes the runs
+    still left, collects the helpers' and returns the results in order. Without fork
+    (or with threads running), everything happens in `results()`, in this process.
     """
 
-    def __init__(self, fn: Callable[[T], R], items: Sequence[T], jobs: int, run: int = 16):
-        self.fn, self.items, self.run = fn, items, run
-        self.runs = -(-len(items) // run)
-        self.helpers = max(0, min(jobs, self.runs) - 1) if can_fork() else 0
+    def __init__(self, fn: Callable[[T], R], runs: Sequence[Sequence[T]], jobs: int):
+        self.fn, self.runs = fn, runs
+        self.helpers = max(0, min(jobs, len(runs)) - 1) if can_fork() else 0
         self.work = -1
         self.children: list[tuple[int, int]] = []
 
     def __enter__(self) -> Pulled[T, R]:
         if self.helpers:
             read_end, write_end = os.pipe()
-            os.write(write_end, b"".join(RUN.pack(i) for i in range(self.runs)))  # below the pipe's 64 KiB
+            os.write(write_end, b"".join(RUN.pack(i) for i in range(len(self.runs))))  # under the pipe's 64 KiB
             os.close(write_end)  # taking from an empty pipe then means: no work left
             self.work = read_end
             self.children = [self._start() for _ in range(self.helpers)]
@@ -111,7 +111,7 @@ class Pulled(Generic[T, R]):
         return RUN.unpack(data)[0] if data else None
 
     def _do(self, number: int) -> list[R]:
-        return [self.fn(x) for x in self.items[number * self.run : (number + 1) * self.run]]
+        return [self.fn(x) for x in self.runs[number]]
 
     def _start(self) -> tuple[int, int]:
         read_end, write_end = os.pipe()
@@ -134,7 +134,7 @@ class Pulled(Generic[T, R]):
     def results(self) -> list[R]:
         done: dict[int, list[R]] = {}
         if not self.helpers:
-            done = {n: self._do(n) for n in range(self.runs)}
+            done = {n: self._do(n) for n in range(len(self.runs))}
         while (number := self._take()) is not None:
             done[number] = self._do(number)
         for pid, read_end in self.children:
@@ -144,7 +144,7 @@ class Pulled(Generic[T, R]):
             if os.waitstatus_to_exitcode(status) == 0 and data:
                 done.update(pickle.loads(data))
         self.children = []
-        for number in range(self.runs):  # the runs of a helper that failed
+        for number in range(len(self.runs)):  # the runs of a helper that failed
             if number not in done:
                 done[number] = self._do(number)
-        return [r for number in range(self.runs) for r in done[number]]
+        return [r for number in range(len(self.runs)) for r in done[number]]

@@ -69,6 +69,7 @@ class Built:
     warnings: tuple[ContentError, ...]
     codes: printcodes.Codes = field(default_factory=printcodes.Codes)  # QR codes of printed pages
     html: render.RenderedMarkdown | None = None  # the rendered Markdown, for pages rendered again
+    written: frozenset[str] = frozenset()  # pages already written to `build_files`' `write_to`
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,16 @@ def read(opts: Options) -> Model:
     return Model(site, links, entries, tuple(problems.warnings), codes)
 
 
-def build_files(opts: Options, env: jinja2.Environment | None = None, model: Model | None = None) -> Built:
+def build_files(
+    opts: Options, env: jinja2.Environment | None = None, model: Model | None = None, write_to: Path | None = None
+) -> Built:
     """Load, link and render: every output file in memory, or ContentErrors.
 
     `env` is a Jinja environment from `render.make_env(opts.templates, opts.cache)` to reuse
     (the preview keeps one, so its templates are compiled once); `model`, what `read(opts)`
-    returned, if the sources were read already.
+    returned, if the sources were read already. With `write_to` (a staging folder), each
+    page is also written there as soon as it is rendered (`Built.written`), so the disk
+    works while the processors render.
     """
     model = model or read(opts)
     site, links, codes = model.site, model.links, model.codes
@@ -137,9 +142,20 @@ def build_files(opts: Options, env: jinja2.Environment | None = None, model: Mod
     page = render.renderer(
         site, links, env or render.make_env(opts.templates, opts.cache), manifest.moved(model.manifest), codes, html
     )
+    if write_to is not None:
+        write.make_folders(write_to, [plan.path for plan in plans])
+        root = write_to
+
+        def page_written(plan: render.PagePlan) -> str:
+            text = page(plan)
+            write.write_file(root, plan.path, text)
+            return text
+
     # A large site's pages are rendered by every core (sitegen/parallel.py); the same text.
     try:
-        with parallel.Pulled(page, plans, opts.jobs if len(plans) >= render.PARALLEL_FROM else 1) as rendering:
+        runs = render.runs(plans)
+        jobs = opts.jobs if len(plans) >= render.PARALLEL_FROM else 1
+        with parallel.Pulled(page if write_to is None else page_written, runs, jobs) as rendering:
             # Meanwhile, here: what is made from the model alone.
             made = downloads.downloads(site, links)
             records = search_records.records(site, links)
@@ -150,7 +166,8 @@ def build_files(opts: Options, env: jinja2.Environment | None = None, model: Mod
     files = dict(zip((plan.path for plan in plans), texts, strict=True))
     files.update(render.site_files(site, html, files))
     files.update(made)
-    return Built(site, links, files, records, model.manifest, model.warnings, codes, html)
+    written = frozenset(plan.path for plan in plans) if write_to is not None else frozenset()
+    return Built(site, links, files, records, model.manifest, model.warnings, codes, html, written)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -165,32 +182,34 @@ def _line_of(path: Path, key: str) -> int:
 def build(opts: Options, env: jinja2.Environment | None = None, model: Model | None = None) -> Result:
     """The whole build; the previous output stays untouched unless everything succeeds.
 
-    `env` and `model` as for `build_files`."""
+    `env` and `model` as for `build_files`. The sources are read and checked before the
+    output folder is touched; pages are written into the staging folder as they are
+    rendered, and the staging folder is swapped into place only at the end."""
     started = time.perf_counter()
     progress("loading content")
     env = env or render.make_env(opts.templates, opts.cache)
-    built = build_files(opts, env, model)
-    files = built.files
-    progress(f"writing {len(files)} files")
+    model = model or read(opts)
     try:
         write.check_output(opts.out, opts.sources)
     except write.OutputError as exc:
         raise BuildError(str(exc)) from None
-    # The offline copy is written below (or left out by choice): it is not lost.
-    missing = manifest.missing(
-        built.manifest, manifest.present(files) | {addresses.OFFLINE_ZIP}, shown(opts.manifest) if opts.manifest else ""
-    )
-    if missing:
-        raise ContentErrors(missing)
-    try:
-        files.update(render.redirect_pages(env, manifest.redirects(files, built.manifest)))
-    except jinja2.TemplateError as exc:
-        raise ContentErrors([template_error(exc)]) from None
-    from .pagefind_service import SearchError, pagefind_index
-
+    progress("rendering")
     try:
         with write.staging(opts.out) as tmp:
-            write.write_files(tmp, files)
+            built = build_files(opts, env, model, write_to=tmp)
+            files = built.files
+            if built.manifest:  # (reading every page for its ids takes half a second on a large site)
+                # The offline copy is written below (or left out by choice): it is not lost.
+                found = manifest.present(files) | {addresses.OFFLINE_ZIP}
+                missing = manifest.missing(built.manifest, found, shown(opts.manifest or ""))
+                if missing:
+                    raise ContentErrors(missing)
+            try:
+                files.update(render.redirect_pages(env, manifest.redirects(files, built.manifest)))
+            except jinja2.TemplateError as exc:
+                raise ContentErrors([template_error(exc)]) from None
+            progress(f"writing {len(files)} files")
+            write.write_files(tmp, {name: text for name, text in files.items() if name not in built.written})
             write.copy_static(opts.static, tmp)
             if opts.full:
                 progress("making the offline copy")
@@ -198,8 +217,13 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
             # A small site's web search reads search-index.js whole (search_records.web_backend).
             if opts.search and search_records.web_backend(built.site) == "pagefind":
                 progress("indexing for search")
-                pagefind_index(tmp, [r for r in built.records if not search_records.is_term(r)])
-    except (write.OutputError, SearchError) as exc:
+                from .pagefind_service import SearchError, pagefind_index  # only here: it starts a process
+
+                try:
+                    pagefind_index(tmp, [r for r in built.records if not search_records.is_term(r)])
+                except SearchError as exc:
+                    raise BuildError(str(exc)) from None
+    except write.OutputError as exc:
         raise BuildError(str(exc)) from None
     progress("")
     pages = sum(1 for name in files if name.endswith(".html"))

@@ -281,7 +281,22 @@ def _by_document(site: Site, occurrences: tuple) -> list[tuple[Document, list]]:
 
 
 # Below this many pages, starting a second process costs more than it saves.
-PARALLEL_FROM = 400
+PARALLEL_FROM = 100
+
+
+def runs(plans: list[PagePlan], most: int = 64) -> list[list[PagePlan]]:
+    """The pages in runs of one folder each (a document's full text and its provisions,
+    which show the same paragraphs), at most `most` pages, for `parallel.Pulled`."""
+    out: list[list[PagePlan]] = []
+    folder = None
+    for plan in plans:
+        here = plan.path.rpartition("/")[0]
+        if out and here == folder and len(out[-1]) < most:
+            out[-1].append(plan)
+        else:
+            out.append([plan])
+            folder = here
+    return out
 
 
 def renderer(

