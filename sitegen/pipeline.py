@@ -125,7 +125,11 @@ def read(opts: Options) -> Model:
 
 
 def build_files(
-    opts: Options, env: jinja2.Environment | None = None, model: Model | None = None, write_to: Path | None = None
+    opts: Options,
+    env: jinja2.Environment | None = None,
+    model: Model | None = None,
+    write_to: Path | None = None,
+    previous: Path | None = None,
 ) -> Built:
     """Load, link and render: every output file in memory, or ContentErrors.
 
@@ -133,7 +137,8 @@ def build_files(
     (the preview keeps one, so its templates are compiled once); `model`, what `read(opts)`
     returned, if the sources were read already. With `write_to` (a staging folder), each
     page is also written there as soon as it is rendered (`Built.written`), so the disk
-    works while the processors render.
+    works while the processors render; a page whose bytes `previous` (the output being
+    replaced) holds already is linked to it (`write.write_files`).
     """
     model = model or read(opts)
     site, links, codes = model.site, model.links, model.codes
@@ -148,7 +153,7 @@ def build_files(
 
         def page_written(plan: render.PagePlan) -> str:
             text = page(plan)
-            write.write_file(root, plan.path, text)
+            write.write_file(root, plan.path, text, previous)
             return text
 
     # A large site's pages are rendered by every core (sitegen/parallel.py); the same text.
@@ -196,7 +201,8 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
     progress("rendering")
     try:
         with write.staging(opts.out) as tmp:
-            built = build_files(opts, env, model, write_to=tmp)
+            previous = opts.out if (opts.out / write.MARKER).is_file() else None  # check_output: ours
+            built = build_files(opts, env, model, write_to=tmp, previous=previous)
             files = built.files
             if built.manifest:  # (reading every page for its ids takes half a second on a large site)
                 # The offline copy is written below (or left out by choice): it is not lost.
@@ -209,7 +215,8 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
             except jinja2.TemplateError as exc:
                 raise ContentErrors([template_error(exc)]) from None
             progress(f"writing {len(files)} files")
-            write.write_files(tmp, {name: text for name, text in files.items() if name not in built.written})
+            rest = {name: text for name, text in files.items() if name not in built.written}
+            write.write_files(tmp, rest, previous)
             write.copy_static(opts.static, tmp)
             if opts.full:
                 progress("making the offline copy")

@@ -236,31 +236,46 @@ def make_folders(root: Path, paths: Iterable[str]) -> None:
         (root / folder).mkdir(parents=True, exist_ok=True)
 
 
-def write_file(root: Path, rel: str, content: str | bytes) -> None:
-    """One file, into a folder that exists (`make_folders`)."""
-    _write(str(root), [(rel, content)])
+def write_file(root: Path, rel: str, content: str | bytes, previous: Path | None = None) -> None:
+    """One file, into a folder that exists (`make_folders`); `previous` as for `write_files`."""
+    _write(str(root), [(rel, content)], None if previous is None else str(previous))
 
 
-def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+def write_files(root: Path, files: Mapping[str, str | bytes], previous: Path | None = None) -> None:
+    """The files, under `root`. With `previous` (the output being replaced, on the same file
+    system), a file whose bytes are already there is linked to it instead of written again."""
     make_folders(root, files)
     items = list(files.items())
+    before = None if previous is None else str(previous)
     if len(items) < THREADED_FROM:
-        _write(str(root), items)
+        _write(str(root), items, before)
         return
     from concurrent.futures import ThreadPoolExecutor
 
     size = -(-len(items) // WRITERS)
     with ThreadPoolExecutor(WRITERS) as pool:
-        for done in [pool.submit(_write, str(root), items[i : i + size]) for i in range(0, len(items), size)]:
+        for done in [pool.submit(_write, str(root), items[i : i + size], before) for i in range(0, len(items), size)]:
             done.result()  # an OSError in any thread is raised here
 
 
-def _write(root: str, items: list[tuple[str, str | bytes]]) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+def _write(root: str, items: list[tuple[str, str | bytes]], previous: str | None = None) -> None:
+    # O_EXCL: a file already in the staging folder may be a link to the output being
+    # replaced; it is unlinked and made anew, never written through.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for rel, content in items:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = os.path.join(root, rel)
-        fd = os.open(path, flags, 0o644)
+        if previous is not None and _same(os.path.join(previous, rel), data):
+            try:
+                os.link(os.path.join(previous, rel), path, follow_symlinks=False)
+                continue
+            except OSError:  # another file system, or no hard links there: write it
+                pass
+        try:
+            fd = os.open(path, flags, 0o644)
+        except FileExistsError:
+            os.unlink(path)
+            fd = os.open(path, flags, 0o644)
         try:
             view = memoryview(data)
             while view:  # os.write may write less than asked
@@ -269,6 +284,19 @@ def _write(root: str, items: list[tuple[str, str | bytes]]) -> None:
             raise OSError(exc.errno, exc.strerror, path) from None
         finally:
             os.close(fd)
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data` (reading a file costs far less
+    than writing one: a rebuild that changes few pages writes few)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
 
 
 def copy_static(static: Path, root: Path) -> None:
