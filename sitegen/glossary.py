@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 
 class Matcher:
     """Leftmost-longest matching of many literal forms, each mapped to a term slug.
 
-    Forms are grouped by first character, longest first, so a scan costs one
-    dictionary look-up per character plus a few `startswith` checks where a form
-    could begin. A match is never found inside another match.
+    One regular expression of every form, longest first: at each place in the text the
+    first alternative that matches is the longest form found there, and a match is
+    never found inside another match. (The scan runs in `re`'s C code: a loop in
+    Python over every character took half a second at 100 copies of the site.)
     """
 
     def __init__(self, forms: Iterable[tuple[str, str]]):
-        by_first: dict[str, list[tuple[str, str]]] = {}
+        self._slug_of: dict[str, str] = {}
         for form, slug in forms:
             if form:
-                by_first.setdefault(form[0], []).append((form, slug))
-        self._by_first = {ch: sorted(entries, key=lambda e: -len(e[0])) for ch, entries in by_first.items()}
+                self._slug_of.setdefault(form, slug)  # a form listed twice: the first slug
+        longest_first = sorted(self._slug_of, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, slug) of each occurrence in `text`, left to right."""
-        i, n = 0, len(text)
-        by_first = self._by_first
-        while i < n:
-            entries = by_first.get(text[i])
-            if entries:
-                for form, slug in entries:
-                    if text.startswith(form, i):
-                        yield i, i + len(form), slug
-                        i += len(form)
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+        if self._pattern is None:
+            return
+        for m in self._pattern.finditer(text):
+            yield m.start(), m.end(), self._slug_of[m[0]]
