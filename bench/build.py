@@ -93,6 +93,7 @@ def main() -> int:
             rows.append((label, result.pages, walls, peaks, inproc))
     print(f"real site, {args.runs} runs each, {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
     print(f"machine during the run: {before} at start, {machine_load()} at end")
+    print("python build.py runs as a user runs it: compiled modules kept in __pycache__ (bench/machine.py)")
     print(f"{'variant':22} {'pages':>5}  {'python build.py (wall)':34} {'pipeline.build() in-process':34} peak RSS")
     for label, pages, walls, peaks, inproc in rows:
         print(f"{label:22} {pages:5}  {summary(walls):34} {summary(inproc):34} {max(peaks):.0f} MB")

@@ -5,7 +5,11 @@ For each N, writes N copies of both documents into a temporary content tree
 (document folders renamed `yrd-decision-007`, same text, `related` targets
 pointing into the same copy; glossary and topics kept once) with a temporary
 site.yaml listing them, builds it with `python build.py --no-search`, and
-prints pages, wall time, time per page and peak memory (RSS).
+prints pages, wall time, time per page and peak memory (RSS): for a rebuild
+(into the output of the previous build, as an editor rebuilds: pages it holds
+already are linked, not written again) and for a first build (into an empty
+folder, as a fresh checkout or CI builds), alternating with Hugo building the
+same pages into its output folder.
 
 DESIGN.md §5: 100 copies (about 4,500 pages) in about 4 s (what Hugo needs
 for the same pages here), at most 300 MB, and cost growing linearly.
@@ -116,17 +120,24 @@ def main() -> int:
             content, site_file = make_tree(Path(tmp) / f"tree-{n}", n)
             out = Path(tmp) / f"out-{n}" / "_site"
             hugo = hugo_site(ROOT, Path(tmp) / f"peer-{n}", n)
+            fresh = Path(tmp) / f"fresh-{n}" / "_site"
             build_once(content, site_file, out)  # warm the file cache; not counted
             hugo()
-            runs, hugo_runs = [], []
-            for _ in range(args.runs):  # alternate, so a change in the machine's load hits both
+            runs, fresh_runs, hugo_runs = [], [], []
+            for _ in range(args.runs):  # alternate, so a change in the machine's load hits all three
                 runs.append(build_once(content, site_file, out))
+                shutil.rmtree(fresh.parent, ignore_errors=True)
+                fresh_runs.append(build_once(content, site_file, fresh))
                 hugo_runs.append(hugo())
             runs.sort(key=lambda r: r[1])
+            fresh_runs.sort(key=lambda r: r[1])
             hugo_runs.sort()
             pages, wall, _ = runs[len(runs) // 2]
+            fresh_wall = fresh_runs[len(fresh_runs) // 2][1]
             hugo_wall, hugo_pages = hugo_runs[len(hugo_runs) // 2]
-            rows.append((n, pages, wall, max(r[2] for r in runs), hugo_wall, hugo_pages))
+            peak = max(r[2] for r in runs + fresh_runs)
+            rows.append((n, pages, wall, fresh_wall, peak, hugo_wall, hugo_pages))
+            shutil.rmtree(fresh.parent, ignore_errors=True)
             shutil.rmtree(content.parent)
             shutil.rmtree(out.parent)
             shutil.rmtree(Path(tmp) / f"peer-{n}")
@@ -135,16 +146,20 @@ def main() -> int:
     )
     print(f"machine during the run: {before} at start, {machine_load()} at end")
     print(
-        f"{'copies':>6} {'pages':>6} {'wall':>8} {'per page':>9} {'peak RSS':>9} "
-        f"{'Hugo pages':>10} {'Hugo wall':>9} {'ratio':>6}"
+        "rebuild: into the output of the previous build (pages it already holds are linked, not written);"
+        " first: into an empty folder"
     )
-    for n, pages, wall, rss, hugo_wall, hugo_pages in rows:
+    print(
+        f"{'copies':>6} {'pages':>6} {'rebuild':>8} {'per page':>9} {'first':>7} {'peak RSS':>9} "
+        f"{'Hugo pages':>10} {'Hugo wall':>9} {'ratio':>6} {'first':>6}"
+    )
+    for n, pages, wall, fresh_wall, rss, hugo_wall, hugo_pages in rows:
         print(
-            f"{n:6} {pages:6} {wall:7.2f}s {wall / pages * 1000:7.2f}ms {rss:7.0f}MB "
-            f"{hugo_pages:10} {hugo_wall:8.2f}s {wall / hugo_wall:5.2f}×"
+            f"{n:6} {pages:6} {wall:7.2f}s {wall / pages * 1000:7.2f}ms {fresh_wall:6.2f}s {rss:7.0f}MB "
+            f"{hugo_pages:10} {hugo_wall:8.2f}s {wall / hugo_wall:5.2f}× {fresh_wall / hugo_wall:5.2f}×"
         )
     if len(rows) > 1:
-        (n0, p0, w0, r0, *_), (n1, p1, w1, r1, *_) = rows[-2], rows[-1]
+        (n0, p0, w0, _, r0, *_), (n1, p1, w1, _, r1, *_) = rows[-2], rows[-1]
         print(
             f"growth {n0}→{n1} copies: pages ×{p1 / p0:.1f}, time ×{w1 / w0:.1f}, memory ×{r1 / r0:.1f} "
             f"(per page {w0 / p0 * 1000:.2f} → {w1 / p1 * 1000:.2f} ms)"

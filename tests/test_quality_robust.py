@@ -217,16 +217,17 @@ def build_tree(files: dict[str, bytes], *, subprocess: bool = False, previous: b
 
 def run_in_process(args: list[str], out: Path) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    real_write = write.write_files
+    real_folders = write.make_folders
 
-    def guarded_write(root, files):  # every output path stays inside the output folder
-        for rel in files:
+    def guarded_folders(root, paths):  # every file is written where make_folders made room: inside the output
+        paths = list(paths)
+        for rel in paths:
             target = (root / rel).resolve()
             assert target.is_relative_to(root.resolve()), f"output path {rel!r} escapes the output folder"
-        return real_write(root, files)
+        return real_folders(root, paths)
 
     with (
-        mock.patch.object(write, "write_files", guarded_write),
+        mock.patch.object(write, "make_folders", guarded_folders),
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
     ):
@@ -1235,13 +1236,18 @@ def test_a_missing_manifest_is_an_error(tmp_path, good_output):
 
 FULL_DISK = """
 import errno, os, build
-real, count = os.write, [0]
-def write(fd, data):
+real_write, real_link, count = os.write, os.link, [0]
+def full():  # the fourth file written or linked finds the disk full
     count[0] += 1
     if count[0] > 3:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    return real(fd, data)
-os.write = write
+def write(fd, data):
+    full()
+    return real_write(fd, data)
+def link(src, dst, **kw):
+    full()
+    return real_link(src, dst, **kw)
+os.write, os.link = write, link
 sys.exit(build.main(sys.argv[1:]))
 """
 
@@ -1284,11 +1290,11 @@ HELD_WRITE = """
 import pathlib, time, build
 from sitegen import write
 real_write, real_rename = write.write_files, pathlib.Path.rename
-def held_write(root, files):  # keeps the build inside its staging phase until the test releases it
+def held_write(root, files, *rest):  # keeps the build inside its staging phase until the test releases it
     deadline = time.monotonic() + 60
     while not pathlib.Path("release").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    return real_write(root, files)
+    return real_write(root, files, *rest)
 def slow_rename(self, target):
     time.sleep(0.3)
     return real_rename(self, target)
