@@ -13,6 +13,7 @@ write (→ search index). This file is the command line around it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -120,4 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Every file is closed by now; skip tearing down the interpreter's objects one by one
+    # (tens of milliseconds for the real site, more for a large one).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -239,11 +239,11 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
         )
     yield PagePlan(addresses.TOPICS, "topics.html", "topics", {"maps": topic_maps(site)})
     for topic in site.topics:
-        members = links.topics.get(topic.slug, ())
-        groups = [(d, [p for p in members if p.doc == d.slug]) for d in site.documents]
-        yield PagePlan(
-            addresses.path_of(topic), "topic.html", "topic", {"topic": topic, "groups": [g for g in groups if g[1]]}
-        )
+        by_doc: dict[str, list[Provision]] = {}  # one pass: a scan per document is quadratic at scale
+        for prov in links.topics.get(topic.slug, ()):
+            by_doc.setdefault(prov.doc, []).append(prov)
+        groups = [(d, by_doc[d.slug]) for d in site.documents if d.slug in by_doc]
+        yield PagePlan(addresses.path_of(topic), "topic.html", "topic", {"topic": topic, "groups": groups})
     yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
 
