@@ -147,27 +147,36 @@ def build_files(
     page = render.renderer(
         site, links, env or render.make_env(opts.templates, opts.cache), manifest.moved(model.manifest), codes, html
     )
+    writer = None
     if write_to is not None:
         write.make_folders(write_to, [plan.path for plan in plans])
-        root = write_to
+        writer = write.Writer(write_to, previous)
 
-        def page_written(plan: render.PagePlan) -> str:
-            text = page(plan)
-            write.write_file(root, plan.path, text, previous)
-            return text
+    def render_run(run: list[render.PagePlan]) -> list[str]:
+        texts = []
+        for plan in run:
+            texts.append(page(plan))
+            if writer is not None:  # written on a thread while the next page is rendered
+                writer.put(plan.path, texts[-1])
+        if writer is not None:
+            writer.wait()  # a helper's pages are on disk before it reports them done
+        return texts
 
     # A large site's pages are rendered by every core (sitegen/parallel.py); the same text.
     try:
         runs = render.runs(plans)
         jobs = opts.jobs if len(plans) >= render.PARALLEL_FROM else 1
-        with parallel.Pulled(page if write_to is None else page_written, runs, jobs) as rendering:
+        with parallel.Pulled(render_run, [[run] for run in runs], jobs) as rendering:
             # Meanwhile, here: what is made from the model alone.
             made = downloads.downloads(site, links)
             records = search_records.records(site, links)
             made.update(search_records.offline_index(records, search_records.web_backend(site)))
-            texts = rendering.results()
+            texts = [text for run in rendering.results() for text in run]
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
+    finally:
+        if writer is not None:
+            writer.close()
     files = dict(zip((plan.path for plan in plans), texts, strict=True))
     files.update(render.site_files(site, html, files))
     files.update(made)

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import shown
 
@@ -239,6 +239,42 @@ def make_folders(root: Path, paths: Iterable[str]) -> None:
 def write_file(root: Path, rel: str, content: str | bytes, previous: Path | None = None) -> None:
     """One file, into a folder that exists (`make_folders`); `previous` as for `write_files`."""
     _write(str(root), [(rel, content)], None if previous is None else str(previous))
+
+
+class Writer:
+    """Writes files on a thread of its own while the caller renders the next ones.
+
+    Made before `sitegen.parallel` forks; each process that puts files gets its own
+    thread (threads do not survive a fork). `wait()` returns when everything this
+    process put is on disk, and raises the first OSError.
+    """
+
+    def __init__(self, root: Path, previous: Path | None = None):
+        self.root, self.previous = str(root), None if previous is None else str(previous)
+        self._pid = -1
+        self._pool: Any = None
+        self._pending: list[Any] = []
+
+    def put(self, rel: str, content: str | bytes) -> None:
+        if self._pid != os.getpid():
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pid, self._pool, self._pending = os.getpid(), ThreadPoolExecutor(1), []
+        self._pending.append(self._pool.submit(_write, self.root, [(rel, content)], self.previous))
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, []
+        for done in pending:
+            done.result()
+
+    def close(self) -> None:
+        """Wait, and end this process's thread."""
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None and self._pid == os.getpid():
+                self._pool.shutdown(wait=True)
+            self._pool, self._pid = None, -1
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes], previous: Path | None = None) -> None:
