@@ -114,7 +114,30 @@ def staging(out: Path) -> Iterator[Path]:
         except OSError as exc:
             raise _failed(out, exc) from None
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tree(tmp)  # after the swap: the previous output
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder and everything in it, ignoring errors; a large one by several threads
+    (each file removed is a wait on the file system, as each file written is)."""
+    files: list[str] = []
+    folders: list[str] = []
+    for where, _, names in os.walk(folder):
+        folders.append(where)
+        files.extend(os.path.join(where, name) for name in names)
+    if len(files) >= THREADED_FROM:
+        from concurrent.futures import ThreadPoolExecutor
+
+        size = -(-len(files) // WRITERS)
+        with ThreadPoolExecutor(WRITERS) as pool:
+            list(pool.map(_unlink_all, [files[i : i + size] for i in range(0, len(files), size)]))
+    shutil.rmtree(folder, ignore_errors=True)  # what is left: the folders, and anything the walk missed
+
+
+def _unlink_all(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 @contextmanager
