@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     status = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)  # a profiler or coverage writes its report at exit
     # Every file is closed by now; skip tearing down the interpreter's objects one by one
     # (tens of milliseconds for the real site, more for a large one).
     sys.stdout.flush()
