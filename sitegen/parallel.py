@@ -68,6 +68,9 @@ def _start(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
 
 
 RUN = struct.Struct("=I")  # a run's number, as the work pipe holds it (reads of 4 bytes are atomic)
+# The pipe holds every run's number before anyone reads (64 KiB on Linux, 4 bytes a run): with
+# more runs than this, neighbouring runs are merged, so writing the numbers never blocks.
+MAX_RUNS = 8192
 
 
 class Pulled(Generic[T, R]):
@@ -81,6 +84,9 @@ class Pulled(Generic[T, R]):
     """
 
     def __init__(self, fn: Callable[[T], R], runs: Sequence[Sequence[T]], jobs: int):
+        if len(runs) > MAX_RUNS:
+            k = -(-len(runs) // MAX_RUNS)
+            runs = [[x for run in runs[i : i + k] for x in run] for i in range(0, len(runs), k)]
         self.fn, self.runs = fn, runs
         self.helpers = max(0, min(jobs, len(runs)) - 1) if can_fork() else 0
         self.work = -1

@@ -106,3 +106,12 @@ def documents_read_in_parallel_are_the_same_model(tmp: Path) -> None:
     shared, shared_problems = load.load_site(site_file, content, jobs=3)
     assert shared == serial
     assert shared_problems.items == problems.items
+
+
+def pulled_merges_runs_beyond_what_the_pipe_holds(tmp: Path) -> None:
+    _forking()
+    parallel.MAX_RUNS = 4  # 50 runs: merged into 4 or fewer, in order
+    runs = [[x] for x in range(50)]
+    with Pulled(lambda x: x * 2, runs, 2) as work:
+        assert len(work.runs) <= 4
+        assert work.results() == [x * 2 for x in range(50)]
