@@ -20,7 +20,8 @@ import pickle
 import struct
 import threading
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,34 +38,42 @@ def map_shares(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
         return [fn(x) for x in items]
     size = -(-len(items) // jobs)
     shares = [items[i : i + size] for i in range(0, len(items), size)]
-    children = [_start(fn, share) for share in shares[1:]]
-    results = [fn(x) for x in shares[0]]
-    for (pid, read_end), share in zip(children, shares[1:], strict=True):
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0 and data:
-            results += pickle.loads(data)
-        else:
-            results += [fn(x) for x in share]
+    children = [_fork(partial(_each, fn, share)) for share in shares[1:]]
+    results = _each(fn, shares[0])
+    for child, share in zip(children, shares[1:], strict=True):
+        done = _collect(*child)
+        results += done if done is not None else [fn(x) for x in share]
     return results
 
 
-def _start(fn: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
+def _each(fn: Callable[[T], R], share: Sequence[T]) -> list[R]:
+    return [fn(x) for x in share]
+
+
+def _fork(work: Callable[[], object]) -> tuple[int, int]:
+    """Start a child that does `work` and sends back its result: (pid, the pipe to read it from)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid:
         os.close(write_end)
         return pid, read_end
-    os.close(read_end)  # the child: do the share, send it, and leave without cleanup of the parent's state
+    os.close(read_end)  # the child: do the work, send it, and leave without cleanup of the parent's state
     status = 1
     try:
-        data = pickle.dumps([fn(x) for x in share], protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)
         status = 0
     finally:
         os._exit(status)
+
+
+def _collect(pid: int, read_end: int) -> Any:
+    """What a child of `_fork` sent, once it has ended; None if it failed."""
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    return pickle.loads(data) if os.waitstatus_to_exitcode(status) == 0 and data else None
 
 
 RUN = struct.Struct("=I")  # a run's number, as the work pipe holds it (reads of 4 bytes are atomic)
@@ -98,7 +107,7 @@ class Pulled(Generic[T, R]):
             os.write(write_end, b"".join(RUN.pack(i) for i in range(len(self.runs))))  # under the pipe's 64 KiB
             os.close(write_end)  # taking from an empty pipe then means: no work left
             self.work = read_end
-            self.children = [self._start() for _ in range(self.helpers)]
+            self.children = [_fork(self._helper) for _ in range(self.helpers)]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -119,38 +128,19 @@ class Pulled(Generic[T, R]):
     def _do(self, number: int) -> list[R]:
         return [self.fn(x) for x in self.runs[number]]
 
-    def _start(self) -> tuple[int, int]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid:
-            os.close(write_end)
-            return pid, read_end
-        os.close(read_end)  # the helper: take runs until none is left, send them, leave without cleanup
-        status = 1
-        try:
-            done = {}
-            while (number := self._take()) is not None:
-                done[number] = self._do(number)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
-            status = 0
-        finally:
-            os._exit(status)
-
-    def results(self) -> list[R]:
-        done: dict[int, list[R]] = {}
-        if not self.helpers:
-            done = {n: self._do(n) for n in range(len(self.runs))}
+    def _helper(self) -> dict[int, list[R]]:
+        """A helper's work: take runs until none is left."""
+        done = {}
         while (number := self._take()) is not None:
             done[number] = self._do(number)
-        for pid, read_end in self.children:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0 and data:
-                done.update(pickle.loads(data))
+        return done
+
+    def results(self) -> list[R]:
+        done = self._helper()  # the runs still left (none taken without helpers: all are done below)
+        for child in self.children:
+            done.update(_collect(*child) or {})
         self.children = []
-        for number in range(len(self.runs)):  # the runs of a helper that failed
+        for number in range(len(self.runs)):  # the runs of a helper that failed, or all without helpers
             if number not in done:
                 done[number] = self._do(number)
         return [r for number in range(len(self.runs)) for r in done[number]]
