@@ -259,11 +259,6 @@ def make_folders(root: Path, paths: Iterable[str]) -> None:
         (root / folder).mkdir(parents=True, exist_ok=True)
 
 
-def write_file(root: Path, rel: str, content: str | bytes, previous: Path | None = None) -> None:
-    """One file, into a folder that exists (`make_folders`); `previous` as for `write_files`."""
-    _write(str(root), [(rel, content)], None if previous is None else str(previous))
-
-
 class Writer:
     """Writes files on a thread of its own while the caller renders the next ones.
 
