@@ -528,7 +528,7 @@ def make_app(state: State, address: Address):
                         rel = target.relative_to(root).as_posix()
                         query = f"?{self.request.query}" if self.request.query else ""
                         return ("/" if rel == "." else f"/{quote(rel)}/") + query
-                    target = target / "index.html"
+                    target = target / HOME
                 if state.errors and (target.suffix == ".html" or not target.suffix):
                     return 500, error_page(state.errors, self.request.path), ".html"
                 body = target.read_bytes()
