@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from .numerals import cn_number
+
 if TYPE_CHECKING:  # the model imports this module; the types are only for annotations
     from .model import Book, Chapter, ChapterSection, Document, Item, Paragraph, Provision, Site
 
@@ -230,8 +232,6 @@ def display_separator(kind: str, style: str = "一、") -> str:
 
 def point_label(structure: str, index: int, level: int = 1) -> str:
     """（三） for a 项, 1. for a 目 or a sub-point of a 段."""
-    from .model import cn_number
-
     return f"（{cn_number(index)}）" if structure == LEGAL and level == 1 else f"{index}."
 
 
@@ -264,8 +264,6 @@ def provision_name(prov: Provision) -> str:
 
 def provision_label(kind: str, number: int) -> str:
     """How the text numbers a provision: 七 / （四） (an item's label carries its brackets)."""
-    from .model import cn_number
-
     label = cn_number(number)
     return f"（{label}）" if kind == "item" else label
 
@@ -277,8 +275,6 @@ def provision_name_of(kind: str, number: int) -> str:
 
 def paragraph_name(prov: Provision, para: Paragraph) -> str:
     """第二款 / 第二段."""
-    from .model import cn_number
-
     return f"第{cn_number(para.index)}{paragraph_unit(prov.kind)}"
 
 
@@ -299,8 +295,6 @@ def location(
     A paragraph is named only where the provision has more than one; then a 项 and a
     目 inside it: 第十二条第二款第（三）项第1目 (DESIGN.md §6).
     """
-    from .model import cn_number
-
     where = provision_name(prov)
     if prov.kind == "item" and not short and prov.part is not None:
         where = part_name(cn_number(prov.part)) + where

@@ -35,7 +35,7 @@ import yaml
 
 from . import addresses
 from .fidelity import full_width
-from .model import cn_number
+from .numerals import cn_number
 
 CN = "零〇一二三四五六七八九十百千"
 NUM = f"[{CN}]+"

@@ -34,9 +34,9 @@ from .model import (
     Source,
     Term,
     Topic,
-    cn_number,
 )
 from .model import MAX_NUMBER
+from .numerals import cn_number
 
 DOCUMENT_FILE = "_document.md"
 PROVISION_FILE = re.compile(r"^(?:(\d{2,3})|part-(\d{1,3}))\.md$")

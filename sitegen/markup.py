@@ -87,7 +87,7 @@ def link_terms(
         pos = 0
         opens = _title_depths(tok.content, depth)
         for start, end, slug in matcher.find(tok.content):
-            if slug in linked or opens[start]:
+            if slug in linked or (opens[start] if opens else depth):
                 continue
             linked.add(slug)
             if start > pos:
@@ -97,12 +97,15 @@ def link_terms(
             out += [link, _text(tok.content[start:end]), Token("link_close", "a", -1)]
             pos = end
         out.append(_text(tok.content[pos:]) if pos else tok)
-        depth = opens[-1]
+        depth = opens[-1] if opens else depth
     return out
 
 
 def _title_depths(text: str, depth: int) -> list[int]:
-    """For each position of `text` (and its end), how many 《 are open before it."""
+    """For each position of `text` (and its end), how many 《 are open before it;
+    empty when the text has no 《 or 》, so the depth is `depth` throughout."""
+    if "《" not in text and "》" not in text:
+        return []
     out = []
     for c in text:
         out.append(depth)

@@ -25,7 +25,8 @@ from markupsafe import Markup
 from . import addresses, markup, search_records, structured_data
 from .security import CSP
 from .link import Links, glossary_order
-from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term, cn_number
+from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term
+from .numerals import cn_number
 from .printcodes import Codes
 
 DATE_LABELS = {
@@ -61,9 +62,10 @@ class Page:
         return addresses.relative(self.path, path)
 
 
-def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
+def make_env(templates: Path, cache: Path | None = None, watch: bool = False) -> jinja2.Environment:
     """The templates, compiled on first use; `build.py serve` keeps one between rebuilds
-    (Jinja checks each template's file for changes before using its compiled form).
+    with `watch`: Jinja then checks each template's file for changes before every use
+    (a build's environment lives as long as the build, so it does not look again).
 
     With `cache`, compiled templates are kept there between runs (about 50–100 ms of a
     build): Jinja keys each by the template's name and a checksum of its source, so an
@@ -79,6 +81,7 @@ def make_env(templates: Path, cache: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=bytecode,
+        auto_reload=watch,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -138,7 +138,7 @@ class Rebuilder:
 
     def __init__(self, opts: Options):
         self.opts = opts
-        self.env = render.make_env(opts.templates)
+        self.env = render.make_env(opts.templates, watch=True)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-build")
 
     async def run(self, templates_changed: bool = False, model: pipeline.Model | None = None) -> Outcome:

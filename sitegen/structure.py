@@ -32,7 +32,8 @@ from markdown_it.token import Token
 
 from . import addresses, markup
 from .errors import Problems
-from .model import MAX_NUMBER, Book, Chapter, ChapterSection, Item, Paragraph, Provision, Source, cn_number
+from .model import MAX_NUMBER, Book, Chapter, ChapterSection, Item, Paragraph, Provision, Source
+from .numerals import cn_number
 
 RANGE = re.compile(r"^\s*(\d+)\s*[-–—~～至]\s*(\d+)\s*$")
 

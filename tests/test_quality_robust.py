@@ -676,7 +676,7 @@ import time  # noqa: E402
 
 from fixtures import DOCUMENT, PROVISION, SITE_YAML, make_site  # noqa: E402
 from sitegen import load  # noqa: E402
-from sitegen.model import cn_number  # noqa: E402
+from sitegen.numerals import cn_number  # noqa: E402
 
 PROBE_TIMEOUT = 60  # seconds; every probe finishes in about one on a quiet machine
 PROBE_MEMORY = 1 << 30  # bytes of address space for the build (a normal one needs about 0.3 GB)
@@ -1074,7 +1074,7 @@ def test_numbers_the_loader_refuses(tmp_path, good_output, name):
 
 def test_numbers_from_100_build_and_read_right(tmp_path, good_output):
     """Provisions 100, 101 and 110 and a provision of 120 paragraphs (all were ValueError)."""
-    from sitegen.model import cn_number
+    from sitegen.numerals import cn_number
 
     # 条 are numbered without gaps (issue 15): 3 … 99 are there too.
     result = hostile(

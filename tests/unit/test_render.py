@@ -71,12 +71,13 @@ def test_a_template_error_names_the_template_and_line(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     source = (templates / "provision.html").read_text(encoding="utf-8").splitlines(keepends=True)
-    source.insert(6, "{{ prov.no_such_field }}\n")
+    line = source.index("{% block main %}\n") + 2  # the first line inside the page's main block
+    source.insert(line - 1, "{{ prov.no_such_field }}\n")
     (templates / "provision.html").write_text("".join(source), encoding="utf-8")
     with pytest.raises(ContentErrors) as exc:
         build_files(options(tmp_path, templates))
     [error] = exc.value.errors
-    assert error.path.endswith("templates/provision.html") and error.line == 7
+    assert error.path.endswith("templates/provision.html") and error.line == line
     assert "no_such_field" in error.message
 
     (templates / "provision.html").write_text("<p>\n{% if %}\n", encoding="utf-8")

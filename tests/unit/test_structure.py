@@ -6,7 +6,7 @@ from .unit_support import load_tree, messages
 from fixtures import DOCUMENT, PROVISION
 
 from sitegen import addresses
-from sitegen.model import cn_number
+from sitegen.numerals import cn_number
 
 CHAPTERED = DOCUMENT.replace(
     "editorial_notes: [无。]",
