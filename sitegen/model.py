@@ -320,6 +320,10 @@ class Document:
     def part(self, number: int) -> Part | None:
         return next((p for p in self.parts if p.number == number), None)
 
+    def part_provisions(self, part: Part) -> tuple[Provision, ...]:
+        """What a part of a plan holds, in order: its own text (a provision of kind "part") and its 项."""
+        return tuple(p for p in self.provisions if p.part == part.number)
+
     def chapter(self, number: int | None) -> Chapter | None:
         return next((c for c in self.chapters if c.number == number), None)
 

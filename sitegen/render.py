@@ -12,7 +12,7 @@ and never changes it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from html import escape as html_escape
@@ -55,6 +55,20 @@ class Page:
         """A link by way of the site's root (`../glossary/index.html`), as the header,
         navigation and breadcrumbs use, so they read the same on every page of a folder."""
         return self.root + addresses.path_of(target) + (f"#{anchor}" if anchor else "")
+
+    def nav(self, entries: Sequence[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
+        """The site's navigation from this page: (label, href, aria-current), the last "page"
+        on the entry's own page, "true" anywhere in the folder of an entry that is an index."""
+        out = []
+        for label, target in entries:
+            if target == self.path:
+                current: str | None = "page"
+            elif target.endswith("/index.html") and self.path.startswith(target[: -len("index.html")]):
+                current = "true"
+            else:
+                current = None
+            out.append((label, self.url(target), current))
+        return out
 
     def link(self, target: addresses.HasPage | str, anchor: str | None = None) -> str:
         """The shortest relative link to a page (`7.html`, `index.html#art-7`)."""

@@ -107,3 +107,14 @@ def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path):
     text = (templates / "404.html").read_text(encoding="utf-8")
     (templates / "404.html").write_text(text.replace("您要找的页面不存在。", "此页不存在。"), encoding="utf-8")
     assert "此页不存在。" in build_files(opts).files["404.html"]
+
+
+def test_the_navigation_marks_where_the_reader_is(built):
+    def nav(path: str) -> list[tuple[str, str, str | None]]:
+        links = parse(built.files[path]).find("nav", "site-nav").find_all("a")
+        return [(a.text(), a.attrs["href"], a.attrs.get("aria-current")) for a in links]
+
+    assert nav("demo/index.html") == [("决定", "../demo/index.html", "page")]  # the entry's own page
+    assert nav("demo/2.html") == [("决定", "../demo/index.html", "true")]  # a page in the entry's folder
+    assert nav("index.html") == [("决定", "demo/index.html", None)]
+    assert nav("glossary/index.html") == [("决定", "../demo/index.html", None)]
