@@ -92,7 +92,7 @@ def make_env(templates: Path, cache: Path | None = None, watch: bool = False) ->
             bytecode = jinja2.FileSystemBytecodeCache(str(cache))
         except OSError:
             pass  # a read-only checkout: compile every time
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=bytecode,
         auto_reload=watch,
@@ -115,6 +115,14 @@ def make_env(templates: Path, cache: Path | None = None, watch: bool = False) ->
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt
     return env
+
+
+class _Environment(jinja2.Environment):
+    def make_globals(self, d: Mapping[str, Any] | None) -> Any:
+        # A template's globals as one dict, not Jinja's ChainMap over the environment's: every
+        # render copies them and every {% import %} compares them, a few times per page, and
+        # make_env sets the environment's globals once, before any template is loaded.
+        return {**self.globals, **(d or {})}
 
 
 def first_sentence(text: str) -> str:
