@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 
 from . import addresses
-from .search_records import hide
+from .search_records import hide, record_content
 
 PROTOCOL = "1.5"  # the Pagefind version whose service protocol this speaks
 # Language of the records: one Pagefind has neither a stemmer nor a word
@@ -171,7 +171,7 @@ def pagefind_index(root: Path, recs: list[dict]) -> None:
                     "index_id": index,
                     "language": RECORD_LANGUAGE,
                     "url": r["url"],
-                    "content": r["content"],
+                    "content": record_content(r),
                     "filters": None,
                     "sort": None,
                     "meta": {k: hide(v) for k, v in r["meta"].items()},

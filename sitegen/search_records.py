@@ -127,7 +127,7 @@ def fold_table(texts: Iterable[str]) -> dict[str, str]:
     folded text is an offset in the text as typed. A regional variant (HK 綫, TW 裏)
     is first read as OpenCC's standard form.
     """
-    used = {c for text in texts for c in fold(text)}
+    used = set(fold("".join(texts)))  # (fold works character by character)
     variants: dict[str, list[str]] = {}
     for name in VARIANT_TABLES:
         for key, values in _opencc_table(name).items():
@@ -175,6 +175,13 @@ def characters(texts: list[str]) -> str:
     return " ".join(c for c in dict.fromkeys(fold("".join(texts))) if _is_word(c))
 
 
+def record_content(rec: dict) -> str:
+    """A record's content for Pagefind: the characters of its text (the line breaks that join
+    a provision's paragraphs or a term's forms in its meta are not letters, so they drop out).
+    Made only where Pagefind is given the records."""
+    return characters(record_texts([rec]))
+
+
 # --- records ---------------------------------------------------------------------
 
 
@@ -183,7 +190,6 @@ def _provision_record(prov: Provision, order: int) -> dict:
     url = addresses.path_of(prov)
     return {
         "url": url,
-        "content": characters(paras),
         "meta": {
             "o": f"{order:04d}",  # document order
             "u": url,
@@ -209,7 +215,8 @@ def document_mask(indices: list[int]) -> str:
 def records(site: Site, links: Links) -> list[dict]:
     """Glossary terms (in the glossary's order), then provisions in document order.
 
-    Each record is what Pagefind is given for it: url, content (the characters) and meta (in clear).
+    Each record is what Pagefind is given for it: url and meta (in clear); its content (the
+    characters) is `record_content`.
     """
     out = []
     terms = glossary_order(site)
@@ -221,7 +228,6 @@ def records(site: Site, links: Links) -> list[dict]:
         out.append(
             {
                 "url": f"{addresses.GLOSSARY}#{term.slug}",
-                "content": characters(forms),
                 "meta": {
                     "o": f"{i:04d}",
                     "s": term.slug,  # a glossary term

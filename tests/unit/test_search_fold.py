@@ -180,6 +180,18 @@ def test_the_traditional_table_is_small_and_leaves_the_text_alone(real_site, tab
     assert all(search_records.fold(t, table) == search_records.fold(t) for t in texts)
 
 
+def test_pagefind_indexes_every_letter_and_digit_of_a_record_and_nothing_else(real_site):
+    site, links = real_site
+    recs = search_records.records(site, links)
+    prov = next(r for r in recs if r["url"] == "yrd-decision/7.html")
+    assert prov["meta"]["p"].count("\n") >= 1, "a provision of several paragraphs"
+    for rec in recs:
+        words = search_records.record_content(rec).split(" ")
+        text = search_records.fold(search_records.record_texts([rec])[0])
+        assert len(words) == len(set(words)) and all(len(w) == 1 and w in text for w in words)
+        assert set(words) == {c for c in text if c.isalnum()}  # the line breaks between paragraphs drop out
+
+
 @pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
 def test_the_text_written_in_traditional_characters_folds_back(real_site, table, config):
     """OpenCC's own converter (opencc-py), phrase by phrase, writes every record in traditional
