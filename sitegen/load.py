@@ -182,19 +182,27 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YMap:
     result = YMap()
     result.line, result.lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _value(loader, key_node)
         line = key_node.start_mark.line + 1
         if isinstance(key, bool) or not isinstance(key, (str, int)):
             raise _BadKey(f"invalid key {quote(key)}: a key is a name such as 'title'", line)
         if key in result:
             raise _BadKey(f"duplicate key {quote(key)}", line)
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _value(loader, value_node)
         result.lines[key] = line
     return result
 
 
+def _value(loader: _Loader, node: yaml.Node) -> Any:
+    """A child's value. Text, most of what front matter holds, is made here at once; everything
+    else by the loader (which shares the value of an alias and reports errors at their line)."""
+    if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
+        return _construct_str(loader, node)
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> YList:
-    result = YList(loader.construct_object(child, deep=True) for child in node.value)
+    result = YList(_value(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -204,9 +212,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     """Text, refusing control characters written as YAML escapes ("\\0", "\\x07")."""
-    value = loader.construct_scalar(node)
+    value = node.value  # what SafeConstructor.construct_scalar returns for a scalar
     bad = CONTROL_CHARS.search(value)
     if bad:
         raise yaml.constructor.ConstructorError(
@@ -237,7 +248,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
 
 # C0 and C1 controls (not tab, newline, carriage return) and noncharacters: never valid in HTML.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor(STR_TAG, _construct_str)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
