@@ -267,20 +267,31 @@ class Writer:
     process put is on disk, and raises the first OSError.
     """
 
+    BATCH = 8  # files handed to the thread at a time: each hand-over costs the renderer a little
+
     def __init__(self, root: Path, previous: Path | None = None):
         self.root, self.previous = str(root), None if previous is None else str(previous)
         self._pid = -1
         self._pool: Any = None
         self._pending: list[Any] = []
+        self._batch: list[tuple[str, str | bytes]] = []
 
     def put(self, rel: str, content: str | bytes) -> None:
         if self._pid != os.getpid():
             from concurrent.futures import ThreadPoolExecutor
 
-            self._pid, self._pool, self._pending = os.getpid(), ThreadPoolExecutor(1), []
-        self._pending.append(self._pool.submit(_write, self.root, [(rel, content)], self.previous))
+            self._pid, self._pool, self._pending, self._batch = os.getpid(), ThreadPoolExecutor(1), [], []
+        self._batch.append((rel, content))
+        if len(self._batch) >= self.BATCH:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if self._batch:
+            self._pending.append(self._pool.submit(_write, self.root, self._batch, self.previous))
+            self._batch = []
 
     def wait(self) -> None:
+        self._hand_over()
         pending, self._pending = self._pending, []
         for done in pending:
             done.result()
