@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +48,17 @@ def read(path: Path, problems: Problems) -> list[Entry]:
 ID_ATTR = re.compile(r'\sid="([^"]+)"')
 
 
-def present(files: dict[str, str]) -> set[str]:
+def present(files: Mapping[str, str]) -> set[str]:
     """Pages and ids of freshly rendered pages, read quickly: our own templates write `id="…"`."""
     out = set(files)
     for path, html in files.items():
-        if path.endswith(".html"):
-            out.update(f"{path}#{i}" for i in ID_ATTR.findall(html))
+        out.update(ids(path, html))
     return out
+
+
+def ids(path: str, html: str) -> frozenset[str]:
+    """`path#id` for each id on a page (nothing for a file that is not a page)."""
+    return frozenset(f"{path}#{i}" for i in ID_ATTR.findall(html)) if path.endswith(".html") else frozenset()
 
 
 def missing(entries: list[Entry], found: set[str], manifest_name: str) -> list[ContentError]:
@@ -86,8 +91,8 @@ def moved(entries: list[Entry]) -> dict[str, dict[str, str]]:
     return out
 
 
-def redirects(files: dict[str, str], entries: list[Entry]) -> dict[str, str]:
-    """page → its new address, for each moved page that the site no longer has."""
+def redirects(files: Collection[str], entries: list[Entry]) -> dict[str, str]:
+    """page → its new address, for each moved page that the site (`files`: its paths) no longer has."""
     out: dict[str, str] = {}
     for e in entries:
         page = e.address.split("#", 1)[0]

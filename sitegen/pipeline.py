@@ -63,13 +63,19 @@ class Built:
 
     site: Site
     links: Links
-    files: dict[str, str]  # output path → text, pages and downloads
+    files: dict[str, str]  # output path → text: downloads, site files and the pages not in `written`
     records: list[dict]  # search records (sitegen/search_records.py), made once
     manifest: list[manifest.Entry]
     warnings: tuple[ContentError, ...]
     codes: printcodes.Codes = field(default_factory=printcodes.Codes)  # QR codes of printed pages
     html: render.RenderedMarkdown | None = None  # the rendered Markdown, for pages rendered again
     written: frozenset[str] = frozenset()  # pages already written to `build_files`' `write_to`
+    ids: frozenset[str] = frozenset()  # `page#id` on the pages in `written`, when there is a manifest
+
+    @property
+    def paths(self) -> set[str]:
+        """Every file made so far, written or in `files`."""
+        return self.files.keys() | self.written
 
 
 @dataclass(frozen=True)
@@ -136,9 +142,10 @@ def build_files(
     `env` is a Jinja environment from `render.make_env(opts.templates, opts.cache)` to reuse
     (the preview keeps one, so its templates are compiled once); `model`, what `read(opts)`
     returned, if the sources were read already. With `write_to` (a staging folder), each
-    page is also written there as soon as it is rendered (`Built.written`), so the disk
-    works while the processors render; a page whose bytes `previous` (the output being
-    replaced) holds already is linked to it (`write.write_files`).
+    page is written there as soon as it is rendered (`Built.written`), so the disk works
+    while the processors render; a page whose bytes `previous` (the output being
+    replaced) holds already is linked to it (`write.write_files`). A written page's text
+    is then not kept (nor sent back by a helper process): only its ids, for the manifest.
     """
     model = model or read(opts)
     site, links, codes = model.site, model.links, model.codes
@@ -152,15 +159,18 @@ def build_files(
         write.make_folders(write_to, [plan.path for plan in plans])
         writer = write.Writer(write_to, previous)
 
-    def render_run(run: list[render.PagePlan]) -> list[str]:
-        texts = []
+    def render_run(run: list[render.PagePlan]) -> list[tuple[str | None, frozenset[str]]]:
+        out: list[tuple[str | None, frozenset[str]]] = []
         for plan in run:
-            texts.append(page(plan))
-            if writer is not None:  # written on a thread while the next page is rendered
-                writer.put(plan.path, texts[-1])
+            text = page(plan)
+            if writer is None:
+                out.append((text, frozenset()))
+            else:  # written on a thread while the next page is rendered
+                writer.put(plan.path, text)
+                out.append((None, manifest.ids(plan.path, text) if model.manifest else frozenset()))
         if writer is not None:
             writer.wait()  # a helper's pages are on disk before it reports them done
-        return texts
+        return out
 
     # A large site's pages are rendered by every core (sitegen/parallel.py); the same text.
     try:
@@ -171,17 +181,18 @@ def build_files(
             made = downloads.downloads(site, links)
             records = search_records.records(site, links)
             made.update(search_records.offline_index(records, search_records.web_backend(site)))
-            texts = [text for run in rendering.results() for text in run]
+            pages = [result for run in rendering.results() for result in run]
     except jinja2.TemplateError as exc:
         raise ContentErrors([template_error(exc)]) from None
     finally:
         if writer is not None:
             writer.close()
-    files = dict(zip((plan.path for plan in plans), texts, strict=True))
-    files.update(render.site_files(site, html, files))
+    files = {plan.path: text for plan, (text, _) in zip(plans, pages, strict=True) if text is not None}
+    files.update(render.site_files(site, html, [plan.path for plan in plans]))
     files.update(made)
     written = frozenset(plan.path for plan in plans) if write_to is not None else frozenset()
-    return Built(site, links, files, records, model.manifest, model.warnings, codes, html, written)
+    ids = frozenset().union(*(found for _, found in pages))
+    return Built(site, links, files, records, model.manifest, model.warnings, codes, html, written, ids)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -215,17 +226,16 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
             files = built.files
             if built.manifest:  # (reading every page for its ids takes half a second on a large site)
                 # The offline copy is written below (or left out by choice): it is not lost.
-                found = manifest.present(files) | {addresses.OFFLINE_ZIP}
+                found = manifest.present(files) | built.written | built.ids | {addresses.OFFLINE_ZIP}
                 missing = manifest.missing(built.manifest, found, shown(opts.manifest or ""))
                 if missing:
                     raise ContentErrors(missing)
             try:
-                files.update(render.redirect_pages(env, manifest.redirects(files, built.manifest)))
+                files.update(render.redirect_pages(env, manifest.redirects(built.paths, built.manifest)))
             except jinja2.TemplateError as exc:
                 raise ContentErrors([template_error(exc)]) from None
             progress(f"writing {len(files)} files")
-            rest = {name: text for name, text in files.items() if name not in built.written}
-            write.write_files(tmp, rest, previous)
+            write.write_files(tmp, files, previous)  # what was not written while rendered
             write.copy_static(opts.static, tmp)
             if opts.full:
                 progress("making the offline copy")
@@ -242,8 +252,9 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
     except write.OutputError as exc:
         raise BuildError(str(exc)) from None
     progress("")
-    pages = sum(1 for name in files if name.endswith(".html"))
-    return Result(pages, len(files), time.perf_counter() - started, built.warnings)
+    made = files.keys() | built.written
+    pages = sum(1 for name in made if name.endswith(".html"))
+    return Result(pages, len(made), time.perf_counter() - started, built.warnings)
 
 
 def offline_copy(opts: Options, built: Built, env: jinja2.Environment, root: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ and never changes it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from html import escape as html_escape
@@ -376,7 +376,7 @@ def redirect_pages(env: jinja2.Environment, targets: Mapping[str, str]) -> dict[
     return {page: template.render(target=addresses.relative(page, to)) for page, to in targets.items()}
 
 
-def site_files(site: Site, html: RenderedMarkdown, pages: Mapping[str, str]) -> dict[str, str]:
+def site_files(site: Site, html: RenderedMarkdown, pages: Iterable[str]) -> dict[str, str]:
     """What is made from the whole set of pages: glossary script, sitemap, robots.txt."""
     return {
         addresses.GLOSSARY_SCRIPT: glossary_script(site, html),
@@ -392,7 +392,7 @@ def glossary_script(site: Site, html: RenderedMarkdown) -> str:
     return "window.GLOSSARY=" + json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + ";\n"
 
 
-def sitemap(site: Site, pages: Mapping[str, str]) -> str:
+def sitemap(site: Site, pages: Iterable[str]) -> str:
     urls = [
         addresses.canonical(site.config.base_url, p) for p in pages if p.endswith(".html") and p != addresses.NOT_FOUND
     ]

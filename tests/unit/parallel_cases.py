@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from fixtures import make_site
 
-from sitegen import load, parallel, render
+from sitegen import load, manifest, parallel, render
 from sitegen.parallel import Pulled, map_shares
 from sitegen.pipeline import ROOT, Options, build_files
 
@@ -45,13 +46,19 @@ def pages_rendered_in_parallel_are_the_same_text(tmp: Path) -> None:
 def pages_written_while_rendered_are_the_pages(tmp: Path) -> None:
     _forking()
     make_site(tmp)
+    serial = build_files(_options(tmp)).files
+    pages = {name: text for name, text in serial.items() if name.endswith(".html")}
     render.PARALLEL_FROM = 2
     staging = tmp / "staging"
-    built = build_files(_options(tmp, jobs=3), write_to=staging)
-    pages = [name for name in built.files if name.endswith(".html")]
-    assert pages and set(pages) <= built.written
-    for name in built.written:
-        assert (staging / name).read_text(encoding="utf-8") == built.files[name], name
+    (tmp / "anchors.txt").write_text("demo/2.html#art-2-p2\n", encoding="utf-8")
+    built = build_files(replace(_options(tmp, jobs=3), manifest=tmp / "anchors.txt"), write_to=staging)
+    assert pages and built.written == pages.keys()
+    assert not built.written & built.files.keys(), "a written page's text is not kept (nor sent back by a helper)"
+    for name, text in pages.items():
+        assert (staging / name).read_text(encoding="utf-8") == text, name
+    # What the manifest check needs of the written pages: their ids, from every process.
+    assert "demo/2.html#art-2-p2" in built.ids
+    assert built.ids == manifest.present(pages) - pages.keys()
 
 
 def map_shares_keeps_order_and_redoes_a_failed_share(tmp: Path) -> None:
