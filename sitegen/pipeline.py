@@ -252,7 +252,7 @@ def build(opts: Options, env: jinja2.Environment | None = None, model: Model | N
     except write.OutputError as exc:
         raise BuildError(str(exc)) from None
     progress("")
-    made = files.keys() | built.written
+    made = built.paths  # (`files` is built.files, with what was added since)
     pages = sum(1 for name in made if name.endswith(".html"))
     return Result(pages, len(made), time.perf_counter() - started, built.warnings)
 
