@@ -32,15 +32,20 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def shares(items: Sequence[T], n: int) -> list[Sequence[T]]:
+    """`items` in at most `n` contiguous shares of one size (the last may be shorter)."""
+    size = -(-len(items) // n)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def map_shares(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     """[fn(x) for x in items], the items split into `jobs` contiguous shares run at once."""
     if jobs < 2 or len(items) < 2 or not can_fork():
         return [fn(x) for x in items]
-    size = -(-len(items) // jobs)
-    shares = [items[i : i + size] for i in range(0, len(items), size)]
-    children = [_fork(partial(_each, fn, share)) for share in shares[1:]]
-    results = _each(fn, shares[0])
-    for child, share in zip(children, shares[1:], strict=True):
+    parts = shares(items, jobs)
+    children = [_fork(partial(_each, fn, share)) for share in parts[1:]]
+    results = _each(fn, parts[0])
+    for child, share in zip(children, parts[1:], strict=True):
         done = _collect(*child)
         results += done if done is not None else [fn(x) for x in share]
     return results

@@ -28,11 +28,13 @@ import shutil
 import stat
 import sys
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any, Literal
 
+from . import parallel
 from .errors import shown
 
 try:
@@ -120,17 +122,8 @@ def staging(out: Path) -> Iterator[Path]:
 def remove_tree(folder: Path) -> None:
     """Remove a folder and everything in it, ignoring errors; a large one by several threads
     (each file removed is a wait on the file system, as each file written is)."""
-    files: list[str] = []
-    folders: list[str] = []
-    for where, _, names in os.walk(folder):
-        folders.append(where)
-        files.extend(os.path.join(where, name) for name in names)
-    if len(files) >= THREADED_FROM:
-        from concurrent.futures import ThreadPoolExecutor
-
-        size = -(-len(files) // WRITERS)
-        with ThreadPoolExecutor(WRITERS) as pool:
-            list(pool.map(_unlink_all, [files[i : i + size] for i in range(0, len(files), size)]))
+    files = [os.path.join(where, name) for where, _, names in os.walk(folder) for name in names]
+    _on_threads(_unlink_all, files)
     shutil.rmtree(folder, ignore_errors=True)  # what is left: the folders, and anything the walk missed
 
 
@@ -310,17 +303,21 @@ def write_files(root: Path, files: Mapping[str, str | bytes], previous: Path | N
     """The files, under `root`. With `previous` (the output being replaced, on the same file
     system), a file whose bytes are already there is linked to it instead of written again."""
     make_folders(root, files)
-    items = list(files.items())
     before = None if previous is None else str(previous)
+    _on_threads(partial(_write, str(root), previous=before), list(files.items()))
+
+
+def _on_threads(work: Callable[[Any], None], items: list) -> None:
+    """work(items); a long list in WRITERS shares, each on a thread of its own. The first
+    error raised by any share is raised here."""
     if len(items) < THREADED_FROM:
-        _write(str(root), items, before)
+        work(items)
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    size = -(-len(items) // WRITERS)
     with ThreadPoolExecutor(WRITERS) as pool:
-        for done in [pool.submit(_write, str(root), items[i : i + size], before) for i in range(0, len(items), size)]:
-            done.result()  # an OSError in any thread is raised here
+        for _ in pool.map(work, parallel.shares(items, WRITERS)):
+            pass
 
 
 def _write(root: str, items: list[tuple[str, str | bytes]], previous: str | None = None) -> None:
