@@ -177,13 +177,18 @@ def relative(from_page: str, to: str) -> str:
     return rel + (f"#{frag}" if frag else "")
 
 
+def index_folder(path: str) -> str | None:
+    """The folder a folder's index page stands for (`glossary/` for glossary/index.html, ``
+    for the home page); None for any other page."""
+    if path == HOME or path.endswith("/" + HOME):
+        return path[: -len(HOME)]
+    return None
+
+
 def canonical(base_url: str, path: str) -> str:
     """The public URL of a site path; a folder's index.html is published as the folder."""
-    if path == HOME:
-        return base_url
-    if path.endswith("/" + HOME):
-        return base_url + path[: -len(HOME)]
-    return base_url + path
+    folder = index_folder(path)
+    return base_url + (path if folder is None else folder)
 
 
 def root_path(base_url: str) -> str:

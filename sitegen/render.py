@@ -58,12 +58,14 @@ class Page:
 
     def nav(self, entries: Sequence[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
         """The site's navigation from this page: (label, href, aria-current), the last "page"
-        on the entry's own page, "true" anywhere in the folder of an entry that is an index."""
+        on the entry's own page, "true" anywhere in the folder of an entry that is a folder's index
+        (not the home page's: that folder holds every page)."""
         out = []
         for label, target in entries:
+            folder = addresses.index_folder(target)
             if target == self.path:
                 current: str | None = "page"
-            elif target.endswith("/index.html") and self.path.startswith(target[: -len("index.html")]):
+            elif folder and self.path.startswith(folder):
                 current = "true"
             else:
                 current = None

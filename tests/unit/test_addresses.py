@@ -60,6 +60,12 @@ def test_canonical_urls_publish_folders_for_index_pages():
     assert addresses.canonical(base, "index.html") == base
     assert addresses.canonical(base, "yrd-decision/index.html") == base + "yrd-decision/"
     assert addresses.canonical(base, "yrd-decision/7.html") == base + "yrd-decision/7.html"
+    assert addresses.canonical(base, "a/myindex.html") == base + "a/myindex.html"  # not a folder's index
+    assert [addresses.index_folder(p) for p in ("index.html", "glossary/index.html", "a/myindex.html")] == [
+        "",
+        "glossary/",
+        None,
+    ]
 
 
 def test_citations_as_design_section_2(real_site):
