@@ -122,6 +122,8 @@ def failed(exc: Exception, started: float) -> Outcome:
     seconds = time.perf_counter() - started
     if isinstance(exc, ContentErrors):
         return Outcome(False, tuple(str(e) for e in exc.errors), seconds=seconds)
+    if isinstance(exc, jinja2.TemplateError):  # from pages rendered outside pipeline.build
+        return Outcome(False, (str(pipeline.template_error(exc)),), seconds=seconds)
     if isinstance(exc, BuildError):
         return Outcome(False, (f"build failed: {exc}",), seconds=seconds)
     frames = "".join(traceback.format_exception(exc)).rstrip()
@@ -172,8 +174,6 @@ class Rebuilder:
             texts = render.render_pages(
                 model.site, model.links, self.env, pages, manifest.moved(model.manifest), model.codes
             )
-        except jinja2.TemplateError as exc:
-            return Outcome(False, (str(pipeline.template_error(exc)),), seconds=time.perf_counter() - started), None, {}
         except Exception as exc:  # noqa: BLE001 - a preview server reports and keeps serving
             return failed(exc, started), None, {}
         return None, model, {path: text.encode("utf-8") for path, text in texts.items()}

@@ -555,6 +555,25 @@ def test_an_error_found_before_the_open_page_is_rendered_shows_the_error_page(pr
     assert code == 500 and "yrd-decision/07.md:4: invalid YAML" in body
 
 
+def test_a_template_error_in_the_open_page_names_the_template_and_line(preview, sources):
+    tpl = sources / "templates/provision.html"
+    original = tpl.read_text(encoding="utf-8")
+    generation = preview.status()["generation"]
+
+    async def during(ws):
+        replace_file(tpl, original.replace("{% block main %}\n", "{% block main %}\n{{ no_such_name.x }}\n", 1))
+        assert json.loads(await asyncio.wait_for(ws.read_message(), TIMEOUT))["command"] == "reload"
+
+    _browser_on(preview, "yrd-decision/7.html", during)
+    status = preview.wait_build(generation)
+    assert not status["ok"] and re.search(r"templates/provision\.html:\d+: .*no_such_name", status["errors"][0]), status
+    code, body, _ = preview.get("yrd-decision/7.html")
+    assert code == 500 and "provision.html:" in body
+    generation = preview.status()["generation"]
+    replace_file(tpl, original)
+    assert preview.wait_build(generation)["ok"]
+
+
 def test_saves_during_a_build_make_one_next_build(preview, sources, gate):
     content = sources / "content"
     p1, p2, p3 = (content / f"yrd-decision/0{n}.md" for n in (1, 2, 3))
