@@ -4,7 +4,7 @@
     python build.py                 build into _site/
     python build.py check           validate content and the built site
     python build.py serve           live preview on http://127.0.0.1:8000/
-    python build.py import SOURCE --slug SLUG   plain text of a document → content/SLUG/
+    python build.py import FILE...  plain text of documents → content/<slug>/
 
 The pipeline, top to bottom, is sitegen/pipeline.py: load → link → render →
 write (→ search index). This file is the command line around it.
@@ -31,9 +31,8 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
         default="build",
         choices=["build", "check", "serve", "import"],
         help="build (default): write the site; check: validate content and the built "
-        "site; serve: build, serve and rebuild on change; import SOURCE --slug SLUG "
-        "[--lines A-B] [--force]: a document's plain text into content/ "
-        "(see build.py import --help)",
+        "site; serve: build, serve and rebuild on change; import FILE...: the plain text of "
+        "documents into content/ (see build.py import --help)",
     )
     parser.add_argument("--out", type=Path, default=Options.out, help="output folder (default: _site/)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
@@ -72,19 +71,25 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
 
 
 def import_command(argv: list[str]) -> int:
-    """`build.py import SOURCE --slug SLUG [--content DIR] [--force] [--lines A-B]` (sitegen/importer.py)."""
+    """`build.py import FILE... [--content DIR] [--site FILE] [--slug SLUG] [--force] [--lines A-B]` (sitegen/importer.py)."""
     parser = argparse.ArgumentParser(
-        prog="build.py import", description="Import the plain text of one law or policy document into content/."
+        prog="build.py import",
+        description="Import the plain text of laws, regulations or policy documents into content/, one folder each.",
     )
-    parser.add_argument("source", type=Path, help="UTF-8 text of one document")
-    parser.add_argument("--slug", required=True, help="the document's folder and address, ASCII (e.g. keji-tiaoli)")
+    parser.add_argument("sources", type=Path, nargs="+", metavar="FILE", help="UTF-8 text of one document each")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
-    parser.add_argument("--force", action="store_true", help="replace the document folder if it exists")
-    parser.add_argument("--lines", help="import only these lines of SOURCE, e.g. 1-107")
+    parser.add_argument("--site", type=Path, help="add the new documents to this site file's 'documents:' list")
+    parser.add_argument(
+        "--slug", help="the folder and address of the one document imported, ASCII (default: made from its title)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace a document folder that exists")
+    parser.add_argument("--lines", help="import only these lines of each FILE, e.g. 1-107")
     args = parser.parse_args(argv)
     from sitegen import importer
 
-    return importer.run(args.source, args.slug, args.content, force=args.force, lines=args.lines)
+    return importer.run(
+        args.sources, args.content, slug=args.slug, force=args.force, lines=args.lines, site=args.site
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,24 +1,30 @@
-"""Addresses: where everything is published, and how a reader cites it (DESIGN.md §2).
+"""Addresses: where everything is published, and how a reader cites it (docs/architecture.md#addresses).
 
-This module is the one place that knows a page path, an anchor rule or a
-citation's wording. The model's properties, the renderer and its templates, the
-search records, the downloads, the structured data, the manifest check and the
-preview all ask it; the browser scripts read what it computed from the pages and
-the search records, and never rebuild an address themselves.
+This module is the one place that knows a page path, an anchor rule or a citation's
+wording. Every unit of a document (编, 章, 条, 款, 项 …) has a `Locator`: its document and
+the path of (level, number) steps that number it. Its anchor, its page, its key, its
+citation and the pattern that finds a citation of it in running text are all derived
+here from that locator and the table of levels (sitegen/levels.py); the model's
+properties, the renderer and its templates, the search records, the downloads, the
+structured data, the manifest check and the preview ask this module, and the browser
+scripts read what it computed from the pages and the search records.
 
-Published addresses are promises to everyone who links: `published(site)` lists
-every page and anchor the model says the site has, so `build.py check` can hold
-any content tree to them and `anchors.txt` can be compared with them.
+Published addresses are promises to everyone who links: `published(site)` lists every
+page and anchor the model says the site has, so `build.py check` can hold any content
+tree to them and `anchors.txt` can be compared with them.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Protocol
 
-from .numerals import cn_number
+from .levels import CN, LEGAL, POLICY, Level, level, levels
 
 if TYPE_CHECKING:  # the model imports this module; the types are only for annotations
-    from .model import Book, Chapter, ChapterSection, Document, Item, Paragraph, Provision, Site
+    from .model import Document, Site
 
 # --- pages that are not made from one content object ---------------------------------
 
@@ -43,61 +49,197 @@ OFFLINE_README = "README.txt"  # inside the zip, beside its index.html: how to o
 # Of use only on a web server, so left out of the offline copy (with PAGEFIND_DIR).
 SERVER_ONLY = (SITEMAP, ROBOTS, NOT_FOUND)
 
-# Ids that are part of the page furniture, not the published anchors of a page.
+# Ids of a document's full text that are not units of the text.
 EDITORIAL_NOTES = "editorial-notes"  # a document's 校勘说明
+HISTORY = "history"  # the lines under the title that record its enactment (通过, 修正, 施行)
 
-# --- anchors --------------------------------------------------------------------------
-
-_PREFIX = {"article": "art", "item": "item", "part": "part"}
-
-
-def provision_anchor(kind: str, number: int) -> str:
-    """art-7 / item-4 / part-9."""
-    return f"{_PREFIX[kind]}-{number}"
+# The two families of structure (docs/content-format.md#structure).
+STRUCTURES = (LEGAL, POLICY)
+# How a 条 is numbered in front of its text: 一、 (decisions; the default, as the two published
+# documents were written before the field existed) or 第一条 (most laws; what the importer writes).
+ARTICLE_STYLES = ("一、", "第一条")
 
 
-def paragraph_anchor(provision: str, index: int) -> str:
-    """The N-th paragraph (款 / 段) of a provision: art-7-p2."""
-    return f"{provision}-p{index}"
+# --- locators: the one input of every unit's address ---------------------------------
 
 
-def part_anchor(number: int) -> str:
-    return provision_anchor("part", number)
+@dataclass(frozen=True)
+class Step:
+    """One (level, number) step of a locator's path."""
+
+    level: Level
+    number: int  # 0: the one unnumbered unit of its level (附则, a sole 附件)
+    ext: int = 0  # the N of 条之N
+    cited: bool = True  # False for the sole 款 (段) of a provision, which a citation does not name
+
+    @property
+    def anchor(self) -> str:
+        return self.level.anchor_of(self.number, self.ext)
+
+    @property
+    def name(self) -> str:
+        """第七条 / 第二款 / 第（三）项 / 第1目 / 第三章 / 附则: how the text names this step."""
+        return self.level.cite_of(self.number, self.ext)
 
 
-def item_anchor(number: int) -> str:
-    """An item of a plan, also where the source lost it (the 〔原文缺失〕 notes)."""
-    return provision_anchor("item", number)
+@dataclass(frozen=True)
+class Locator:
+    """Where a unit is: its document and the steps that number it (docs/architecture.md#locators).
 
-
-def chapter_anchor(number: int) -> str:
-    """A 章: chapter-3 (on its own page and on the full text)."""
-    return f"chapter-{number}"
-
-
-def chapter_section_anchor(chapter: int, number: int) -> str:
-    """A 节 of a 章: chapter-3-section-2 (on its chapter's page and on the full text)."""
-    return f"{chapter_anchor(chapter)}-section-{number}"
-
-
-def book_anchor(number: int) -> str:
-    """A 编 of a code: book-1 (on the full text only; DESIGN.md §6 gives it no page)."""
-    return f"book-{number}"
-
-
-def point_anchor(structure: str, parent: str, index: int, level: int = 1) -> str:
-    """A numbered point inside a paragraph (DESIGN.md §6).
-
-    法规型: a 项 inside a 款 is art-12-p2-i3, a 目 inside it art-12-p2-i3-s1;
-    公文型: a sub-point 1. inside a 段 is item-4-p1-s1.
+    The path holds the steps that number the unit, not every division around it: a 条 of
+    a law is (条 12) whatever 章 it stands in, because 条 are numbered through the
+    document; where numbers restart (章 in each 编 of 民法典), the path names the 编 too.
     """
-    letter = "i" if structure == LEGAL and level == 1 else "s"
-    return f"{parent}-{letter}{index}"
+
+    doc: str
+    path: tuple[Step, ...]
+    page_depth: int = 0  # how many leading steps name the page it is on; 0: the document's full text
+    context: tuple[Step, ...] = ()  # named before the path in the long citation: a plan item's 部分
+
+    @cached_property
+    def anchor(self) -> str:
+        """art-7-p2 / item-4 / book-2-chapter-4 / group-1-art-3 / annex-2."""
+        return "-".join(step.anchor for step in self.path)
+
+    @property
+    def level(self) -> Level:
+        return self.path[-1].level
+
+    @property
+    def number(self) -> int:
+        return self.path[-1].number
+
+    @property
+    def stem(self) -> str:
+        """The file stem of the page of the unit the locator ends at: 7 / 133-1 / part-9 / chapter-3."""
+        return _stem(self.path)
+
+    @cached_property
+    def page(self) -> str:
+        """The site path of the page the unit is on: <doc>/7.html, or the full text."""
+        if not self.page_depth:
+            return document_page(self.doc)
+        return f"{self.doc}/{_stem(self.path[: self.page_depth])}.html"
+
+    @property
+    def key(self) -> str:
+        """doc/stem: how content files name a provision (`related: [{to: digital-trade-plan/22}]`)."""
+        return f"{self.doc}/{self.stem}"
+
+    @property
+    def name(self) -> str:
+        return self.path[-1].name
+
+    def where(self, short: bool = False) -> str:
+        """第七条第二款 / 第三部分第（四）项 (short: 第（四）项) / 第二编第四章: the unit in its document."""
+        steps = self.path if short else self.context + self.path
+        return "".join(step.name for step in steps if step.cited)
+
+    def child(self, row: Level, number: int, ext: int = 0, cited: bool = True, page: bool = False) -> Locator:
+        """The locator of a unit numbered inside this one; `page`: the unit has its own page."""
+        path = (*self.path, Step(row, number, ext, cited))
+        return Locator(self.doc, path, len(path) if page else self.page_depth, self.context)
 
 
-def provision_stem(kind: str, number: int) -> str:
-    """The file stem of a provision's page: 7 / part-9."""
-    return part_anchor(number) if kind == "part" else str(number)
+def _stem(path: tuple[Step, ...]) -> str:
+    return "-".join(step.level.stem_of(step.number, step.ext) for step in path)
+
+
+def locator(doc: str, family: str, *steps: tuple[str, int] | tuple[str, int, int], page: bool = True) -> Locator:
+    """A locator written out: locator("yrd-decision", LEGAL, ("article", 7), ("paragraph", 2))."""
+    path = tuple(Step(level(family, s[0]), s[1], s[2] if len(s) > 2 else 0) for s in steps)  # type: ignore[misc]
+    return Locator(doc, path, len(path) if page else 0)
+
+
+def parse_stem(stem: str, family: str) -> tuple[tuple[str, int, int], ...] | None:
+    """A provision file's stem → its path as (level, number, ext): 7 → (article 7), 133-1 →
+    (article 133 之一), part-9, part-3-4 (item 4 of part 3, numbers restarting), group-2-5, annex-1,
+    annex. The inverse of `Locator.stem` for the units that have pages; None if it is none."""
+    return _stem_pattern(family)(stem)
+
+
+@cache
+def _stem_pattern(family: str):
+    rows = [r for r in levels(family) if r.stem]
+    alternatives = []
+    for row in rows:
+        if row.single:
+            alternatives.append((row, re.compile(re.escape(row.single) + "$")))
+        body = re.escape(row.stem).replace(r"\{n\}", r"([0-9]+)")
+        if row.ext_anchor:
+            body += "(?:-([0-9]+))?"
+        alternatives.append((row, re.compile(body)))
+
+    def parse(stem: str) -> tuple[tuple[str, int, int], ...] | None:
+        out: list[tuple[str, int, int]] = []
+        rest = stem
+        while rest:
+            for row, pattern in alternatives:
+                m = pattern.match(rest)
+                if m is None or (m.end() < len(rest) and rest[m.end()] != "-"):
+                    continue
+                numbers = [int(g) for g in m.groups() if g is not None]
+                out.append((row.key, numbers[0] if numbers else 0, numbers[1] if len(numbers) > 1 else 0))
+                rest = rest[m.end() + 1 :]
+                break
+            else:
+                return None
+        return tuple(out)
+
+    return parse
+
+
+# --- what a reader finds in running text: a citation of a unit ------------------------------
+
+
+@cache
+def reference_pattern(family: str) -> re.Pattern[str]:
+    """A citation of a unit inside a document, as the text writes one: 第十二条第二款第（三）项,
+    第一百三十三条之一, 第二编第四章, 第三部分第（四）项. Derived from the citation forms of the
+    levels (sitegen/levels.py), so whatever `Locator.where` writes, this finds."""
+    steps = "|".join(f"(?:{_cite_regex(row)})" for row in levels(family) if row.cite and "{" in row.cite)
+    return re.compile(f"(?:{steps})+")
+
+
+def _cite_regex(row: Level) -> str:
+    body = re.escape(row.cite)
+    body = body.replace(r"\{cn\}", f"[{CN}]+").replace(r"\{n\}", "[0-9]+")
+    body = body.replace("（", "[（(]").replace("）", "[）)]")
+    if row.ext_cite:
+        body += "(?:" + re.escape(row.ext_cite).replace(r"\{cx\}", f"[{CN}]+") + ")?"
+    return body
+
+
+def parse_citation(text: str, family: str) -> tuple[tuple[str, int, int], ...] | None:
+    """第十二条第二款第（三）项 → (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0)): the
+    inverse of `Locator.where` for one whole citation; None if `text` is not one."""
+    from .levels import cn_value
+
+    rows = [r for r in levels(family) if r.cite and "{" in r.cite]
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    while pos < len(text):
+        for row in rows:
+            m = _cite_compiled(row).match(text, pos)
+            if m:
+                n = cn_value(m.group("n"))
+                x = cn_value(m.group("x")) if m.groupdict().get("x") else 0
+                out.append((row.key, n, x))
+                pos = m.end()
+                break
+        else:
+            return None
+    return tuple(out) or None
+
+
+@cache
+def _cite_compiled(row: Level) -> re.Pattern[str]:
+    body = re.escape(row.cite)
+    body = body.replace(r"\{cn\}", f"(?P<n>[{CN}]+)").replace(r"\{n\}", "(?P<n>[0-9]+)")
+    body = body.replace("（", "[（(]").replace("）", "[）)]")
+    if row.ext_cite:
+        body += "(?:" + re.escape(row.ext_cite).replace(r"\{cx\}", f"(?P<x>[{CN}]+)") + ")?"
+    return re.compile(body)
 
 
 # --- page paths -------------------------------------------------------------------------
@@ -105,15 +247,6 @@ def provision_stem(kind: str, number: int) -> str:
 
 def document_page(slug: str) -> str:
     return f"{slug}/index.html"
-
-
-def provision_page(doc: str, kind: str, number: int) -> str:
-    return f"{doc}/{provision_stem(kind, number)}.html"
-
-
-def chapter_page(doc: str, number: int) -> str:
-    """A 章's own page: <doc>/chapter-3.html."""
-    return f"{doc}/{chapter_anchor(number)}.html"
 
 
 def term_page(slug: str) -> str:
@@ -154,7 +287,7 @@ def topic_map_anchor(doc_slug: str) -> str:
 
 
 class HasPage(Protocol):
-    """A document, provision, term or topic: each knows its page from the functions above."""
+    """A document, division, provision, term or topic: each knows its page from the functions above."""
 
     @property
     def page(self) -> str: ...
@@ -198,140 +331,23 @@ def root_path(base_url: str) -> str:
     return urlsplit(base_url).path or "/"
 
 
-# --- how a reader names and cites a provision (DESIGN.md §2, §6) -------------------------
-
-# The two families of structure a document declares (DESIGN.md §6).
-LEGAL = "法规型"  # 编 → 章 → 节 → 条 → 款 → 项 → 目
-POLICY = "公文型"  # 部分 → 项 → 段 → 1.
-STRUCTURES = (LEGAL, POLICY)
-# How a 条 is numbered in front of its text: "一、" (decisions) or "第一条" (most laws).
-ARTICLE_STYLES = ("一、", "第一条")
-
-_UNIT = {"article": "条", "item": "项", "part": "部分"}
-_PARAGRAPH_UNIT = {"article": "款", "item": "段", "part": "段"}
+# --- how a reader cites a unit (docs/citations.md) ---------------------------------------
 
 
-def unit(kind: str) -> str:
-    """What the text calls one provision of this kind: 条 / 项 / 部分."""
-    return _UNIT[kind]
+class Located(Protocol):
+    @property
+    def locator(self) -> Locator: ...
 
 
-def paragraph_unit(kind: str) -> str:
-    """What a paragraph of this kind of provision is called: 款 in a 条, 段 elsewhere."""
-    return _PARAGRAPH_UNIT[kind]
+def location(unit: Located | None, short: bool = False) -> str:
+    """第七条第二款 / 第三部分第（四）项 (short: 第（四）项) / 第十二条第二款第（三）项第1目 / 第三章."""
+    return unit.locator.where(short) if unit is not None else ""
 
 
-def display_label(kind: str, label: str, style: str = "一、") -> str:
-    """How the text numbers a provision in front of it: 七、 / 第七条 / （四） / 九、."""
-    if kind == "item":
-        return label
-    if kind == "article" and style == "第一条":
-        return f"第{label}{unit(kind)}"
-    return f"{label}、"
-
-
-def display_separator(kind: str, style: str = "一、") -> str:
-    """What separates the label from the text in plain text: nothing after 七、, a full-width space after 第七条."""
-    return "\u3000" if kind == "article" and style == "第一条" else ""
-
-
-def point_label(structure: str, index: int, level: int = 1) -> str:
-    """（三） for a 项, 1. for a 目 or a sub-point of a 段."""
-    return f"（{cn_number(index)}）" if structure == LEGAL and level == 1 else f"{index}."
-
-
-def point_name(structure: str, index: int, level: int = 1) -> str:
-    """第（三）项 / 第1目 / 第1点 (a sub-point of a plan's 段)."""
-    if structure == LEGAL:
-        return f"第{point_label(structure, index, level)}项" if level == 1 else f"第{index}目"
-    return f"第{index}点"
-
-
-def chapter_name(chapter: Chapter) -> str:
-    """第三章."""
-    return f"第{chapter.label}章"
-
-
-def chapter_section_name(section: ChapterSection) -> str:
-    """第二节."""
-    return f"第{section.label}节"
-
-
-def book_name(book: Book) -> str:
-    """第一编."""
-    return f"第{book.label}编"
-
-
-def provision_name(prov: Provision) -> str:
-    """第七条 / 第（四）项 / 第九部分: how a reader names a provision in running text."""
-    return f"第{prov.label}{unit(prov.kind)}"
-
-
-def provision_label(kind: str, number: int) -> str:
-    """How the text numbers a provision: 七 / （四） (an item's label carries its brackets)."""
-    label = cn_number(number)
-    return f"（{label}）" if kind == "item" else label
-
-
-def provision_name_of(kind: str, number: int) -> str:
-    """第七条 / 第（四）项 / 第九部分, from a number alone (for messages about gaps)."""
-    return f"第{provision_label(kind, number)}{unit(kind)}"
-
-
-def paragraph_name(prov: Provision, para: Paragraph) -> str:
-    """第二款 / 第二段."""
-    return f"第{cn_number(para.index)}{paragraph_unit(prov.kind)}"
-
-
-def part_name(label: str) -> str:
-    """第三部分."""
-    return f"第{label}{unit('part')}"
-
-
-def location(
-    prov: Provision,
-    para: Paragraph | None = None,
-    short: bool = False,
-    point: Item | None = None,
-    sub: Item | None = None,
-) -> str:
-    """第七条第二款 / 第三部分第（四）项 (short: 第（四）项): where in its document a provision is.
-
-    A paragraph is named only where the provision has more than one; then a 项 and a
-    目 inside it: 第十二条第二款第（三）项第1目 (DESIGN.md §6).
-    """
-    where = provision_name(prov)
-    if prov.kind == "item" and not short and prov.part is not None:
-        where = part_name(cn_number(prov.part)) + where
-    if para is not None and len(prov.paragraphs) > 1:
-        where += paragraph_name(prov, para)
-    if point is not None:
-        where += point.name
-    if sub is not None:
-        where += sub.name
-    return where
-
-
-def citation(
-    doc: Document,
-    prov: Provision | None = None,
-    para: Paragraph | None = None,
-    short: bool = False,
-    point: Item | None = None,
-    sub: Item | None = None,
-) -> str:
-    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》.
-    Without a provision: the document, 《…决定》."""
-    where = location(prov, para, short, point, sub) if prov is not None else ""
-    return (doc.short_title if short else f"《{doc.title}》") + where
-
-
-def chapter_citation(
-    doc: Document, chapter: Chapter, section: ChapterSection | None = None, short: bool = False
-) -> str:
-    """《…条例》第三章 / 《条例》第三章第二节."""
-    where = chapter_name(chapter) + (chapter_section_name(section) if section is not None else "")
-    return (doc.short_title if short else f"《{doc.title}》") + where
+def citation(doc: Document, unit: Located | None = None, short: bool = False) -> str:
+    """《…决定》第七条第二款 / 《…方案》第三部分第（四）项; the short form uses 《决定》 and leaves
+    out the 部分. Without a unit: the document, 《…决定》."""
+    return (doc.short_title if short else f"《{doc.title}》") + location(unit, short)
 
 
 # --- the reference for a paper: GB/T 7714-2015, electronic resource (docs/citations.md) ---
@@ -341,9 +357,9 @@ REFERENCE_DATE = "{date}"  # the reader's today, YYYY-MM-DD
 REFERENCE_URL = "{url}"
 
 
-def reference_where(prov: Provision | None = None, para: Paragraph | None = None) -> str:
+def reference_where(unit: Located | None = None) -> str:
     """The part cited, as GB/T 7714's 其他题名信息 after the title: ': 第七条第二款' ('' for the whole)."""
-    return f": {location(prov, para)}" if prov is not None else ""
+    return f": {location(unit)}" if unit is not None else ""
 
 
 def reference(
@@ -352,10 +368,12 @@ def reference(
     """责任者. 题名[: 部分][EB/OL]. (发布或通过日期)[引用日期]. URL
 
     With the default arguments, the template the pages carry (`data-ref`) for the browser
-    to fill in; with real ones, the reference itself.
+    to fill in; with real ones, the reference itself. An issuer or a date the source does
+    not give is left out, not guessed.
     """
     date = f"({doc.date})" if doc.date else ""
-    return f"{', '.join(doc.issuer)}. {doc.title}{where}[EB/OL]. {date}[{accessed}]. {url}"
+    who = f"{', '.join(doc.issuer)}. " if doc.issuer else ""
+    return f"{who}{doc.title}{where}[EB/OL]. {date}[{accessed}]. {url}"
 
 
 # --- codes on paper (sitegen/printcodes.py) --------------------------------------------
@@ -384,11 +402,11 @@ def printed_codes(site: Site) -> list[str]:
     """The site paths whose printed page carries a QR code of their canonical URL: each
     provision's page, and on it each of its paragraphs where it has more than one (shown
     when printing from that paragraph's link). Not the full texts: a code costs 2–3 KB,
-    and they are near their weight limit; their printed address is enough."""
+    and their printed address is enough."""
     out = []
     for doc in site.documents:
         for prov in doc.provisions:
-            page = path_of(prov)
+            page = prov.page
             out.append(page)
             if len(prov.paragraphs) > 1:
                 out += [f"{page}#{p.anchor}" for p in prov.paragraphs]
@@ -419,47 +437,39 @@ def published(site: Site, full: bool = True) -> list[str]:
         out.append(doc_page)
         out += [download(doc.slug, fmt) for fmt in DOWNLOAD_FORMATS]
         out += [f"{doc_page}#{a}" for a in document_anchors(doc)]
-        for chapter in doc.chapters:
-            page = chapter_page(doc.slug, chapter.number)
-            out.append(page)
-            out += [f"{page}#{a}" for a in chapter_anchors(chapter)]
+        for division in doc.divisions:
+            if division.has_page:
+                out.append(division.page)
+                out += [f"{division.page}#{a}" for a in unit_anchors(division)]
         for prov in doc.provisions:
-            page = path_of(prov)
-            out.append(page)
-            out += [f"{page}#{a}" for a in provision_anchors(prov)]
+            out.append(prov.page)
+            out += [f"{prov.page}#{a}" for a in unit_anchors(prov)]
     out += [f"{GLOSSARY}#{t.slug}" for t in site.terms]
     out += [term_page(t.slug) for t in site.terms]
     out += [topic_page(t.slug) for t in site.topics]
     return sorted(set(out))  # a part given as text shares its anchor with the part
 
 
-def provision_anchors(prov: Provision) -> list[str]:
-    """A provision's own anchor, its paragraphs', and the 项 and 目 inside them."""
-    out = [prov.anchor]
-    for para in prov.paragraphs:
+def unit_anchors(unit) -> list[str]:
+    """A division's or provision's anchors, and those of everything in it: its divisions, the
+    places where the source lost a unit, its provisions, and their 款, 项 and 目."""
+    out = [unit.anchor]
+    for gap in getattr(unit, "missing", ()):
+        out.append(gap.anchor)
+    for child in getattr(unit, "children", ()):
+        out += unit_anchors(child)
+    for para in getattr(unit, "paragraphs", ()):
         out.append(para.anchor)
-        for point in para.items:
-            out.append(point.anchor)
-            out += [sub.anchor for sub in point.items]
+        out += [point.anchor for point in para.points]
     return out
 
 
-def chapter_anchors(chapter: Chapter) -> list[str]:
-    """What a chapter page (and the full text) holds for the 章 itself: chapter-3, chapter-3-section-2."""
-    return [chapter.anchor, *(s.anchor for s in chapter.sections)]
-
-
 def document_anchors(doc: Document) -> list[str]:
-    """The anchors of a document's full text: its sections, parts, gaps, 编/章/节 and provisions."""
-    out = [s.anchor for s in doc.sections]
-    out += [b.anchor for b in doc.books]
-    for chapter in doc.chapters:
-        out += chapter_anchors(chapter)
-    for part in doc.parts:
-        out.append(part.anchor)
-        out += [item_anchor(n) for n in part.missing_items]
-    for prov in doc.provisions:
-        out += provision_anchors(prov)
+    """The anchors of a document's full text: its history, sections, divisions, gaps and provisions."""
+    out = [HISTORY] if doc.history else []
+    out += [s.anchor for s in doc.sections]
+    for unit in doc.body:
+        out += unit_anchors(unit)
     out.append(EDITORIAL_NOTES)
     return out
 
@@ -479,6 +489,7 @@ __all__ = [
     "STATIC_DIR",
     "DOWNLOAD_FORMATS",
     "EDITORIAL_NOTES",
+    "HISTORY",
     "OFFLINE_ZIP",
     "OFFLINE_README",
     "SERVER_ONLY",
@@ -486,26 +497,13 @@ __all__ = [
     "POLICY",
     "STRUCTURES",
     "ARTICLE_STYLES",
-    "chapter_anchor",
-    "chapter_section_anchor",
-    "book_anchor",
-    "point_anchor",
-    "chapter_page",
-    "display_separator",
-    "point_label",
-    "point_name",
-    "chapter_name",
-    "chapter_section_name",
-    "book_name",
-    "chapter_citation",
-    "chapter_anchors",
-    "provision_anchor",
-    "paragraph_anchor",
-    "part_anchor",
-    "item_anchor",
-    "provision_stem",
+    "Step",
+    "Locator",
+    "locator",
+    "parse_stem",
+    "reference_pattern",
+    "parse_citation",
     "document_page",
-    "provision_page",
     "term_page",
     "topic_page",
     "download",
@@ -515,14 +513,9 @@ __all__ = [
     "built_only_in_full",
     "topic_map_anchor",
     "relative",
+    "index_folder",
     "canonical",
-    "unit",
-    "paragraph_unit",
-    "display_label",
-    "provision_name",
-    "paragraph_name",
-    "provision_name_of",
-    "part_name",
+    "root_path",
     "location",
     "citation",
     "reference_where",
@@ -534,6 +527,6 @@ __all__ = [
     "printed_codes",
     "url_of",
     "published",
-    "provision_anchors",
+    "unit_anchors",
     "document_anchors",
 ]

@@ -1,15 +1,20 @@
-"""Downloads: each document as Markdown, plain text and JSON (schema: docs/json-schema.md)."""
+"""Downloads: each document as Markdown, plain text and JSON (schema: docs/document.schema.json).
+
+All three walk the document's division tree in reading order; addresses and citations come
+from the units' locators (sitegen/addresses.py).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from . import addresses
 from .addresses import citation
 from .link import Links
-from .model import GAP, Chapter, Document, Item, Paragraph, Provision, Site
+from .model import GAP, Division, Document, Item, Paragraph, Provision, Site
 
-JSON_SCHEMA = "https://zj-policy.example.org/schema/document-v1.json"
+JSON_SCHEMA = "https://zj-policy.example.org/schema/document-v2.json"
 
 
 def _front_matter_and_body(text: str) -> tuple[str, str]:
@@ -22,40 +27,31 @@ def _heading(prov: Provision) -> str:
     return prov.display_label + (" " if prov.separator and prov.title else "") + prov.title
 
 
-def _structure_headings(doc: Document, prov: Provision, done: set) -> list[tuple[int, str]]:
-    """The 编 / 章 / 节 headings that start before this 条, as (depth, text), each once."""
-    chapter = doc.chapter(prov.chapter)
-    if chapter is None:
-        return []
-    out = []
-    for book in doc.books:
-        if book.number == chapter.book and book.anchor not in done:
-            done.add(book.anchor)
-            out.append((0, f"{book.name} {book.title}"))
-    if chapter.anchor not in done:
-        done.add(chapter.anchor)
-        out.append((1, f"{chapter.name} {chapter.title}"))
-    section = chapter.section(prov.section)
-    if section is not None and section.anchor not in done:
-        done.add(section.anchor)
-        out.append((2, f"{section.name} {section.title}"))
-    return out
+def _walk(units: tuple, depth: int = 0) -> Iterator[tuple[int, Division | Provision]]:
+    """Every division and provision in reading order, with its depth in the tree."""
+    for unit in units:
+        yield depth, unit
+        if isinstance(unit, Division):
+            yield from _walk(unit.children, depth + 1)
+
+
+def _division_heading(division: Division) -> str:
+    """第一章 总则 / 三、拓展… / 附则 / 七、〔原文缺失〕 (a heading the source lost)."""
+    return division.heading + (GAP if division.title is None else "")
 
 
 def as_markdown(doc: Document) -> str:
-    """The document file as written, then each provision with its YAML in a fenced block.
-
-    In a document with 章, each 章 (and 节, and 编) is a heading above its first 条, one level up.
-    """
+    """The document file as written, then each division as a heading and each provision with
+    its YAML in a fenced block, under a heading one level below its division's."""
     out = [doc.markdown_file.rstrip("\n"), ""]
-    done: set[str] = set()
-    depth = (1 if doc.books else 0) + (1 if doc.chapters else 0) + (1 if any(c.sections for c in doc.chapters) else 0)
-    for prov in doc.provisions:
-        for level, text in _structure_headings(doc, prov, done):
-            out += ["#" * (2 + level - (0 if doc.books else 1)) + " " + text, ""]
-        yaml_text, body = _front_matter_and_body(prov.markdown_file)
+    for depth, unit in _walk(doc.body):
+        level = "#" * min(2 + depth, 6)
+        if isinstance(unit, Division):
+            out += [f"{level} {_division_heading(unit)}", ""]
+            continue
+        yaml_text, body = _front_matter_and_body(unit.markdown_file)
         out += [
-            f"{'#' * (2 + depth)} {_heading(prov)}",
+            f"{level} {_heading(unit)}",
             "",
             "```yaml",
             yaml_text.rstrip("\n"),
@@ -67,46 +63,33 @@ def as_markdown(doc: Document) -> str:
     return "\n".join(out)
 
 
-def _gap_lines(doc: Document, part_number: int) -> list[str]:
-    part = doc.part(part_number)
-    lines = []
-    for label, _ in part.missing_anchors if part else ():
-        lines.append(f"{label}{GAP}")
-    return lines
-
-
 def as_text(doc: Document, site: Site) -> str:
     """Readable UTF-8 text: labels in front of each provision, gaps marked, notes at the end."""
     out = [doc.title, ""]
-    for section in doc.sections:
+    if doc.history:
+        out += [*doc.history, ""]
+    for section in doc.front:
         out += [block.text for block in section.blocks] + [""]
-    current_part = None
-    done: set[str] = set()
-    for prov in doc.provisions:
-        for _, heading in _structure_headings(doc, prov, done):
-            out += [heading, ""]
-        if doc.has_parts and prov.part != current_part:
-            for part in doc.parts:
-                if (current_part or 0) < part.number <= (prov.part or 0):
-                    out.append(f"{part.label}、{part.heading or GAP}")
-                    out += _gap_lines(doc, part.number)
-                    if (
-                        not part.heading
-                        and not any(p.part == part.number for p in doc.provisions)
-                        and not part.missing_items
-                    ):
-                        out.append(f"{GAP}来源缺少本部分的标题和正文。")
-                    out.append("")
-            current_part = prov.part
-        if prov.kind == "part":
-            out += [p.text for p in prov.paragraphs] + [""]
+    for _, unit in _walk(doc.body):
+        if isinstance(unit, Division):
+            out.append(_division_heading(unit))
+            out += [f"{gap.label}{GAP}" for gap in unit.missing]
+            if unit.title is None and not unit.children and not unit.missing:
+                out.append(f"{GAP}来源缺少本{unit.level.name}的标题和正文。")
+            out.append("")
             continue
-        for para in prov.paragraphs:
-            prefix = prov.display_label + prov.separator if para.index == 1 else ""
-            gap = f"{GAP}……" if para.index == 1 and prov.incomplete == "start" else ""
-            out.append(prefix + gap + para.text)
-            out += _point_lines(para.items)  # 项 and 目, each on a line of its own
+        if unit.kind == "part":  # a part's own text, under its part's heading
+            out += [line for p in unit.paragraphs for line in _paragraph_lines(p)] + [""]
+            continue
+        for para in unit.paragraphs:
+            lines = _paragraph_lines(para)
+            if para.index == 1:
+                gap = f"{GAP}……" if unit.incomplete == "start" else ""
+                lines[0] = unit.display_label + unit.separator + gap + lines[0]
+            out += lines
         out.append("")
+    for section in doc.closing:
+        out += [block.text for block in section.blocks] + [""]
     out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
     out += [
         "",
@@ -117,85 +100,89 @@ def as_text(doc: Document, site: Site) -> str:
     return "\n".join(out)
 
 
+def _paragraph_lines(para: Paragraph) -> list[str]:
+    """A 款 as lines: its text (a table row by row), then each 项 and 目 on a line of its own."""
+    lines = para.text.split("\n") if para.table else [para.text]
+    return lines + _point_lines(para.items)
+
+
 def _point_lines(items: tuple[Item, ...]) -> list[str]:
     out = []
     for item in items:
         out.append(item.label + item.text)
+        out += [text for _, text in item.more]
         out += _point_lines(item.items)
     return out
 
 
-def _points_json(
-    doc: Document, prov: Provision, para: Paragraph, items: tuple[Item, ...], page: str, parent: Item | None = None
-) -> list[dict]:
+def _points_json(doc: Document, items: tuple[Item, ...], page: str) -> list[dict]:
     out = []
     for item in items:
-        point, sub = (parent, item) if parent else (item, None)
         data = {
             "index": item.index,
             "label": item.label,
             "id": item.anchor,
             "url": f"{page}#{item.anchor}",
-            "citation": citation(doc, prov, para, point=point, sub=sub),
+            "citation": citation(doc, item),
             "text": item.text,
         }
+        if item.more:
+            data["more"] = [text for _, text in item.more]
         if item.items:
-            data["items"] = _points_json(doc, prov, para, item.items, page, item)
+            data["items"] = _points_json(doc, item.items, page)
         out.append(data)
     return out
 
 
-def _paragraph_json(doc: Document, prov: Provision, para: Paragraph, page: str) -> dict:
+def _paragraph_json(doc: Document, para: Paragraph, page: str) -> dict:
     data = {
         "index": para.index,
         "id": para.anchor,
         "url": f"{page}#{para.anchor}",
-        "citation": citation(doc, prov, para),
+        "citation": citation(doc, para),
         "text": para.full_text,
     }
+    if para.table:
+        data["table"] = para.markdown
     if para.items:  # only where the 款 has 项: the downloads of documents without stay as they were
         data["lead"] = para.text
-        data["items"] = _points_json(doc, prov, para, para.items, page)
+        data["items"] = _points_json(doc, para.items, page)
     return data
 
 
-def _chapter_json(doc: Document, chapter: Chapter, site: Site) -> dict:
-    page = addresses.canonical(site.config.base_url, addresses.path_of(chapter))
-    return {
-        "number": chapter.number,
-        "label": chapter.label,
-        "title": chapter.title,
-        "id": chapter.anchor,
-        "url": page,
-        "citation": addresses.chapter_citation(doc, chapter),
-        "book": chapter.book,
-        "articles": [chapter.first, chapter.last],
-        "sections": [
-            {
-                "number": s.number,
-                "label": s.label,
-                "title": s.title,
-                "id": s.anchor,
-                "url": f"{page}#{s.anchor}",
-                "citation": addresses.chapter_citation(doc, chapter, s),
-                "articles": [s.first, s.last],
-            }
-            for s in chapter.sections
-        ],
+def _url(site: Site, unit: Division | Provision) -> str:
+    return addresses.canonical(site.config.base_url, unit.page)
+
+
+def _division_json(doc: Document, division: Division, site: Site) -> dict:
+    data: dict = {
+        "level": division.kind,
+        "number": division.number,
+        "label": division.label,
+        "title": division.title,
+        "id": division.anchor,
+        "url": f"{_url(site, division)}#{division.anchor}",
+        "citation": citation(doc, division),
     }
+    if division.missing:
+        data["missing"] = [{"label": g.label, "id": g.anchor} for g in division.missing]
+    data["contents"] = [
+        _division_json(doc, c, site) if isinstance(c, Division) else {"provision": c.key} for c in division.children
+    ]
+    return data
 
 
 def _provision_json(doc: Document, prov: Provision, site: Site, links: Links) -> dict:
-    page = addresses.canonical(site.config.base_url, addresses.path_of(prov))
-    extra = {"chapter": prov.chapter, "section": prov.section} if doc.chapters else {}
-    return extra | {
+    page = _url(site, prov)
+    part = next((d.number for d in doc.trail(prov) if d.kind == "part"), None)
+    return {
         "key": prov.key,
         "kind": prov.kind,
         "number": prov.number,
         "label": prov.label,
         "title": prov.title,
         "title_is_editorial": prov.title_is_editorial,
-        "part": prov.part,
+        "part": part,
         "id": prov.anchor,
         "url": f"{page}#{prov.anchor}",
         "citation": citation(doc, prov),
@@ -203,48 +190,45 @@ def _provision_json(doc: Document, prov: Provision, site: Site, links: Links) ->
         "topics": list(prov.topics),
         "related": [{"to": b.provision.key, "reason": b.reason} for b in links.related[prov.key]],
         "notes": [{"paragraph": n.paragraph, "text": n.text} for n in prov.notes],
-        "paragraphs": [_paragraph_json(doc, prov, p, page) for p in prov.paragraphs],
+        "paragraphs": [_paragraph_json(doc, p, page) for p in prov.paragraphs],
     }
 
 
 def as_json(doc: Document, site: Site, links: Links) -> str:
+    parts = [d for d in doc.body if isinstance(d, Division) and d.kind == "part"]
     data = {
         "$schema": JSON_SCHEMA,
         "slug": doc.slug,
         "title": doc.title,
         "short_title": doc.short_title,
         "doc_type": doc.doc_type,
+        "category": doc.category,
+        "structure": doc.structure,
         "issuer": list(doc.issuer),
+        "history": list(doc.history),
         "dates": dict(doc.dates),
         "number": doc.number,
         "status": doc.status,
         "language": site.config.language,
         "url": site.config.base_url + addresses.path_of(doc),
-        "source": {"file": doc.source_name, "description": doc.source_description},
+        "source": {"file": doc.source_name, "description": doc.source_description, "url": doc.source_url},
         "editorial_notes": list(doc.editorial_notes),
         "parts": [
             {
                 "number": p.number,
                 "label": p.label,
-                "heading": p.heading,
+                "heading": p.title,
                 "id": p.anchor,
-                "missing_items": list(p.missing_items),
+                "missing_items": [g.locator.number for g in p.missing],
             }
-            for p in doc.parts
+            for p in parts
         ],
+        "divisions": [_division_json(doc, d, site) for d in doc.body if isinstance(d, Division)],
         "sections": [
             {"id": s.anchor, "blocks": [{"kind": b.kind, "text": b.text} for b in s.blocks]} for s in doc.sections
         ],
         "provisions": [_provision_json(doc, p, site, links) for p in doc.provisions],
     }
-    if doc.chapters:  # 法规型 documents in 章 (and 编); absent elsewhere, so other downloads stay as they were
-        data["structure"] = doc.structure
-        data["chapters"] = [_chapter_json(doc, c, site) for c in doc.chapters]
-    if doc.books:
-        data["books"] = [
-            {"number": b.number, "label": b.label, "title": b.title, "id": b.anchor, "chapters": [b.first, b.last]}
-            for b in doc.books
-        ]
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 

@@ -28,10 +28,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Document, Provision
+from .model import Division, Document, Provision
 
 FULL_WIDTH = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；"}
 HEADING_MARK = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # not text: they are not compared
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?$")
 
 
 def full_width(text: str) -> str:
@@ -77,7 +80,9 @@ def source_text(doc: Document, raw: str) -> tuple[str, list[int]]:
     for n in range(first, min(last, len(lines)) + 1):
         if n in omitted:
             continue
-        line = full_width(HEADING_MARK.sub("", lines[n - 1]))
+        line = full_width(HEADING_MARK.sub("", lines[n - 1].translate(ZERO_WIDTH)))
+        if TABLE_ROW.match(line):  # a table's rules and bars are its layout; its cells are the text
+            line = "" if TABLE_RULE.match(line) else line.replace("|", "")
         line = "".join(line.split())
         for text in dropped.get(n, ()):  # a recorded drop: the characters leave the comparison
             line = line.replace(full_width(text), "", 1) if full_width(text) in line else line
@@ -94,40 +99,29 @@ def _provision_text(prov: Provision) -> str:
     body = "".join(p.full_text for p in prov.paragraphs)
     # A part's own text follows its heading; a provision whose beginning the source lost has no label there.
     labelled = prov.kind != "part" and prov.incomplete != "start"
-    return (prov.display_label if labelled else "") + body
+    heading = prov.title if prov.level.after else ""  # an 附件's title is the source's, not ours
+    return (prov.display_label if labelled else "") + heading + body
 
 
 def content_text(doc: Document) -> str:
-    """The document's text in reading order, as the source would write it (without the title)."""
-    out = []
-    for section in doc.sections:
+    """The document's text in reading order, as the source would write it (without the title):
+    its history lines, its front text, each division's heading and each provision, its closing text."""
+    out = list(doc.history)
+    for section in doc.front:
         out += [b.text for b in section.blocks]
-    done_parts: set[int] = set()
-    done: set[str] = set()
-    for prov in doc.provisions:
-        for part in doc.parts:
-            if part.number in done_parts or (prov.part or 0) < part.number:
-                continue
-            done_parts.add(part.number)
-            if part.heading:
-                out.append(f"{part.label}、{part.heading}")
-        chapter = doc.chapter(prov.chapter)
-        if chapter is not None:
-            for book in doc.books:
-                if book.number == chapter.book and book.anchor not in done:
-                    done.add(book.anchor)
-                    out.append(book.name + book.title)
-            if chapter.anchor not in done:
-                done.add(chapter.anchor)
-                out.append(chapter.name + chapter.title)
-            chapter_section = chapter.section(prov.section)
-            if chapter_section is not None and chapter_section.anchor not in done:
-                done.add(chapter_section.anchor)
-                out.append(chapter_section.name + chapter_section.title)
-        out.append(_provision_text(prov))
-    for part in doc.parts:  # parts after the last provision
-        if part.number not in done_parts and part.heading:
-            out.append(f"{part.label}、{part.heading}")
+
+    def walk(units: tuple) -> None:
+        for unit in units:
+            if isinstance(unit, Division):
+                if unit.title is not None:  # a heading the source lost is not compared
+                    out.append(unit.label + unit.title)
+                walk(unit.children)
+            else:
+                out.append(_provision_text(unit))
+
+    walk(doc.body)
+    for section in doc.closing:
+        out += [b.text for b in section.blocks]
     return _squash("".join(out))
 
 
@@ -150,6 +144,8 @@ def compare(doc: Document, raw: str) -> list[Problem]:
     def is_moved(i1: int, i2: int) -> bool:
         return any(all(a <= line_at(k) <= b for k in (i1, i2 - 1)) for a, b in moved)
 
+    if src == text:
+        return problems
     ops = difflib.SequenceMatcher(None, src, text, autojunk=False).get_opcodes()
     inserted = [text[j1:j2] for tag, _, _, j1, j2 in ops if tag in ("insert", "replace")]
     for tag, i1, i2, j1, j2 in ops:

@@ -86,14 +86,12 @@ def link_site(site: Site, problems: Problems) -> Links:
             where = first.text if first is not None and first.kind == "heading" else "序言"
             for block in section.blocks:
                 _collect(matcher, block.text, doc, None, section.anchor, where, occurrences)
-        for part in doc.parts:
-            if part.heading:
-                _collect(matcher, part.heading, doc, None, part.anchor, f"{part.name}标题", occurrences)
+        for division in doc.divisions:
+            if division.title:
+                _collect(matcher, division.title, doc, None, division.anchor, f"{division.name}标题", occurrences)
         for prov in doc.provisions:
             for para in prov.paragraphs:
-                _collect(
-                    matcher, para.full_text, doc, prov, para.anchor, citation(doc, prov, para, short=True), occurrences
-                )
+                _collect(matcher, para.full_text, doc, prov, para.anchor, citation(doc, para, short=True), occurrences)
     for term in site.terms:
         if not occurrences[term.slug]:
             problems.warn(term.source.path, term.source.line, f"term {term.term!r} occurs nowhere in the documents")

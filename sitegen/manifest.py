@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import addresses
 from .errors import ContentError, Problems
-from .load import read_text
+from .files import read_text
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,27 @@
 """The content model: what the site is about, read whole before anything is written.
 
+A document is a tree of divisions (编, 章, 节, 部分, group headings …) whose leaves are
+provisions (条, a plan's 项, a part's own text, 附件): the units with a page of their own.
+A provision's text is its paragraphs (款 / 段), each with its points (项 / 目 / 点). Every
+unit has a `Locator` (sitegen/addresses.py), from which its anchor, page and citation
+are derived; the level of each unit is a row of sitegen/levels.py, not a class.
+
 Every object is frozen; later stages derive new objects and never mutate these.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import addresses
+from .addresses import Locator
+from .levels import LEGAL, Level, level
 
-# Provision, part and item numbers, and paragraphs per provision: 1 … MAX_NUMBER, each of
-# which cn_number writes (七, 一百零一); the loader refuses anything else.
-MAX_NUMBER = 999
+# Numbers of units (条, 项, 章 …) and paragraphs per provision: 1 … MAX_NUMBER.
+# 民法典 has 1,260 条; cn_number writes any of these (一千二百六十).
+MAX_NUMBER = 9999
 GAP = "〔原文缺失〕"  # how the site marks text the source lost, on every page and download
 
 
@@ -26,41 +35,77 @@ class Source:
 
 @dataclass(frozen=True)
 class Item:
-    """A numbered point inside a paragraph: a 项 （三） in a 款, a 目 1. in a 项, or a
-    sub-point 1. in a plan's 段 (DESIGN.md §6). Written as an ordered Markdown list."""
+    """A numbered point inside a paragraph: a 项 （三） in a 款, a 目 1． in a 项, or a point
+    1. in a plan's 段. Written in the text as the source writes it, its label first."""
 
-    index: int  # 1-based
-    level: int  # 1: 项 (or a plan's sub-point); 2: 目
-    anchor: str  # art-12-p2-i3 / art-12-p2-i3-s1 / item-4-p1-s1
-    label: str  # （三） / 1.
-    name: str  # 第（三）项 / 第1目 / 第1点
-    markdown: str
-    text: str  # without the label
+    locator: Locator
+    label: str  # as the source writes it: （三） / 一、 / 1． / ⒈
+    markdown: str  # inline Markdown of its text, without the label
+    text: str  # the reader's text of that
     source: Source
+    more: tuple[tuple[str, str], ...] = ()  # further paragraphs of the point: (markdown, text)
     items: tuple[Item, ...] = ()  # the 目 of a 项
 
     @property
+    def anchor(self) -> str:
+        return self.locator.anchor
+
+    @property
+    def index(self) -> int:
+        return self.locator.number
+
+    @property
+    def name(self) -> str:
+        """第（三）项 / 第1目 / 第1点."""
+        return self.locator.name
+
+    @property
     def full_text(self) -> str:
-        """The point as the text reads: its label, its text and its own points."""
-        return self.label + self.text + "".join(i.full_text for i in self.items)
+        """The point as the text reads: its label, its text, its further paragraphs and its own points."""
+        return self.label + self.text + "".join(t for _, t in self.more) + "".join(i.full_text for i in self.items)
+
+    @property
+    def points(self) -> Iterator[Item]:
+        """This point and the points inside it, in reading order."""
+        yield self
+        for item in self.items:
+            yield from item.points
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One 款: a Markdown paragraph of a provision's body, with the 项 that follow its lead-in."""
+    """One 款 (段): a paragraph of a provision's body, with the 项 that follow its lead-in, or a table."""
 
-    index: int  # 1-based
-    anchor: str  # art-7-p2
-    markdown: str  # inline Markdown source of the paragraph (the lead-in where it has 项), as written
-    text: str  # the reader's text of that: the Markdown with markup removed
+    locator: Locator
+    markdown: str  # inline Markdown of the paragraph (the lead-in where it has 项); a table's Markdown
+    text: str  # the reader's text of that: markup removed; a table's cells in reading order
     source: Source
-    items: tuple[Item, ...] = ()  # its 项 (or a 段's sub-points), in order
+    items: tuple[Item, ...] = ()  # its 项 (or a 段's points), in order
+    table: bool = False  # a table of the source, kept as a table
+
+    @property
+    def anchor(self) -> str:
+        return self.locator.anchor
+
+    @property
+    def index(self) -> int:
+        return self.locator.number
+
+    @property
+    def name(self) -> str:
+        """第二款 / 第二段."""
+        return self.locator.path[-1].level.cite_of(self.index)
 
     @property
     def full_text(self) -> str:
         """The whole 款 as the text reads, 项 and 目 with their labels: what search, downloads
         and structured data carry. The same as `text` where the 款 has no 项."""
         return self.text + "".join(i.full_text for i in self.items)
+
+    @property
+    def points(self) -> list[Item]:
+        """Its 项 and their 目, in reading order."""
+        return [p for item in self.items for p in item.points]
 
 
 @dataclass(frozen=True)
@@ -78,15 +123,13 @@ class Relation:
 
 @dataclass(frozen=True)
 class Provision:
-    """An article of the decision, an item of the plan, or a part given as text."""
+    """A unit with a page and text of its own: a 条, a plan's 项, a part's own text, an 附件."""
 
-    doc: str  # document slug
-    kind: str  # "article" | "item" | "part"
-    number: int
-    label: str  # 七 / （四） / 九
+    locator: Locator
+    family: str  # 法规型 / 公文型
+    label: str  # as the text writes it in front of the text: 第七条 / 七、 / （四）; "" for a part's own text
     title: str
     title_is_editorial: bool
-    part: int | None
     topics: tuple[str, ...]
     related: tuple[Relation, ...]
     notes: tuple[Note, ...]
@@ -94,52 +137,66 @@ class Provision:
     paragraphs: tuple[Paragraph, ...]
     markdown_file: str  # the file's full text, for the Markdown download
     source: Source
-    chapter: int | None = None  # the 章 (and 节) a 条 stands in, where the document has them
-    section: int | None = None
-    style: str = "一、"  # how a 条 is numbered: "一、" or "第一条" (addresses.ARTICLE_STYLES)
+
+    @property
+    def doc(self) -> str:
+        return self.locator.doc
+
+    @property
+    def level(self) -> Level:
+        return self.locator.level
+
+    @property
+    def kind(self) -> str:
+        """article / item / part / annex / table: the key of its level."""
+        return self.locator.level.key
+
+    @property
+    def number(self) -> int:
+        return self.locator.number
 
     @property
     def slug(self) -> str:
-        """The provision's file stem and key part: "7", "part-9"."""
-        return addresses.provision_stem(self.kind, self.number)
+        """The provision's file stem and key part: "7", "133-1", "part-9"."""
+        return self.locator.stem
 
     @property
     def key(self) -> str:
-        return f"{self.doc}/{self.slug}"
+        return self.locator.key
 
     @property
     def anchor(self) -> str:
-        return addresses.provision_anchor(self.kind, self.number)
+        return self.locator.anchor
 
     @property
     def page(self) -> str:
         """The site path of the provision's own page."""
-        return addresses.provision_page(self.doc, self.kind, self.number)
+        return self.locator.page
 
     @property
     def unit(self) -> str:
-        """What the text calls one of these: 条 / 项 / 部分."""
-        return addresses.unit(self.kind)
+        """What the text calls one of these: 条 / 项 / 部分 / 附件."""
+        return self.level.name
 
     @property
     def paragraph_unit(self) -> str:
         """What the text calls one of its paragraphs: 款 / 段."""
-        return addresses.paragraph_unit(self.kind)
+        return level(self.family, "paragraph").name
 
     @property
     def display_label(self) -> str:
-        """How the text numbers it: 七、 / （四） / 九、"""
-        return addresses.display_label(self.kind, self.label, self.style)
+        """How the text numbers it: 七、 / 第七条 / （四） (a part's own text: none; its heading has it)."""
+        return self.label
 
     @property
     def separator(self) -> str:
-        """Between the label and the text in plain text: "" after 七、, a full-width space after 第七条."""
-        return addresses.display_separator(self.kind, self.style)
+        """Between the label and the text in plain text: a full-width space after 第七条, nothing after 七、."""
+        return "\u3000" if self.label.endswith(("条", "件", "表")) or self.label[-1:].isdigit() else ""
 
     @property
     def name(self) -> str:
-        """第七条 / 第（四）项 / 第九部分."""
-        return addresses.provision_name(self)
+        """第七条 / 第（四）项 / 第九部分 / 附件1."""
+        return self.locator.name
 
     @property
     def heading(self) -> str:
@@ -153,8 +210,91 @@ class Provision:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A unit the source lost, shown where it stood with a 〔原文缺失〕 note: plan items （一）（二）."""
+
+    locator: Locator
+    label: str  # （一）
+
+    @property
+    def anchor(self) -> str:
+        return self.locator.anchor
+
+
+@dataclass(frozen=True)
+class Division:
+    """A 编, 分编, 章, 节, 附则, group heading (一、管辖) or a plan's 部分: a heading and what it holds."""
+
+    locator: Locator
+    label: str  # as the source writes it: 第二编 / 附则 / 一、
+    title: str | None  # 总则; "" for a heading that is its label alone (附则); None where the source lost it
+    children: tuple[Division | Provision, ...]
+    source: Source
+    missing: tuple[Gap, ...] = ()  # units the source lost here, in order
+
+    @property
+    def level(self) -> Level:
+        return self.locator.level
+
+    @property
+    def kind(self) -> str:
+        return self.locator.level.key
+
+    @property
+    def number(self) -> int:
+        return self.locator.number
+
+    @property
+    def anchor(self) -> str:
+        return self.locator.anchor
+
+    @property
+    def has_page(self) -> bool:
+        """编, 章 and 附则 have pages of their own; 节, 分编, group headings and 部分 are on their parent's."""
+        return self.level.page
+
+    @property
+    def page(self) -> str:
+        """Its own page where it has one, else the page it is shown on."""
+        return self.locator.page
+
+    @property
+    def name(self) -> str:
+        """第二编 / 第三章 / 附则 / 第三部分 (a group heading: 一、)."""
+        return self.locator.name
+
+    @property
+    def heading(self) -> str:
+        """第一章 总则 / 三、拓展… / 附则, as the text writes it, one space after a label such as 第一章
+        (none after 三、); the label alone where the source lost the title."""
+        if not self.title:
+            return self.label
+        return self.label + ("" if self.label.endswith("、") else " ") + self.title
+
+    @property
+    def provisions(self) -> tuple[Provision, ...]:
+        """Every provision in it, in reading order."""
+        return tuple(_provisions(self.children))
+
+
+def _provisions(units: tuple[Division | Provision, ...]) -> Iterator[Provision]:
+    for unit in units:
+        if isinstance(unit, Provision):
+            yield unit
+        else:
+            yield from _provisions(unit.children)
+
+
+def _divisions(units: tuple[Division | Provision, ...]) -> Iterator[Division]:
+    for unit in units:
+        if isinstance(unit, Division):
+            yield unit
+            yield from _divisions(unit.children)
+
+
+@dataclass(frozen=True)
 class Section:
-    """A block of a document's own text before its provisions (公告, preamble, 通知)."""
+    """A block of a document's own text outside its provisions: 公告, preamble, 通知, 落款."""
 
     anchor: str
     blocks: tuple[Block, ...]
@@ -169,105 +309,8 @@ class Block:
     source: Source
 
 
-@dataclass(frozen=True)
-class Part:
-    number: int
-    label: str
-    heading: str | None  # None where the source lost it
-    missing_items: tuple[int, ...]
-
-    @property
-    def anchor(self) -> str:
-        return addresses.part_anchor(self.number)
-
-    @property
-    def name(self) -> str:
-        """第三部分."""
-        return addresses.part_name(self.label)
-
-    @property
-    def missing_anchors(self) -> tuple[tuple[str, str], ...]:
-        """(label, anchor) of each item the source lost: （一）, item-1."""
-        return tuple((addresses.provision_label("item", n), addresses.item_anchor(n)) for n in self.missing_items)
-
-
-@dataclass(frozen=True)
-class ChapterSection:
-    """A 节 of a 章: a run of 条."""
-
-    chapter: int
-    number: int
-    label: str  # 二
-    title: str
-    first: int  # the first and last 条 in it
-    last: int
-    source: Source
-
-    @property
-    def anchor(self) -> str:
-        return addresses.chapter_section_anchor(self.chapter, self.number)
-
-    @property
-    def name(self) -> str:
-        """第二节."""
-        return addresses.chapter_section_name(self)
-
-    def holds(self, article: int) -> bool:
-        return self.first <= article <= self.last
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A 章: a run of 条, perhaps in 节; it has a page of its own."""
-
-    doc: str
-    number: int
-    label: str  # 三
-    title: str
-    first: int
-    last: int
-    sections: tuple[ChapterSection, ...]
-    book: int | None
-    source: Source
-
-    @property
-    def anchor(self) -> str:
-        return addresses.chapter_anchor(self.number)
-
-    @property
-    def page(self) -> str:
-        return addresses.chapter_page(self.doc, self.number)
-
-    @property
-    def name(self) -> str:
-        """第三章."""
-        return addresses.chapter_name(self)
-
-    def holds(self, article: int) -> bool:
-        return self.first <= article <= self.last
-
-    def section(self, number: int | None) -> ChapterSection | None:
-        return next((s for s in self.sections if s.number == number), None)
-
-
-@dataclass(frozen=True)
-class Book:
-    """A 编 of a code: a run of 章."""
-
-    number: int
-    label: str
-    title: str
-    first: int  # the first and last 章 in it
-    last: int
-    source: Source
-
-    @property
-    def anchor(self) -> str:
-        return addresses.book_anchor(self.number)
-
-    @property
-    def name(self) -> str:
-        return addresses.book_name(self)
+# The sections that stand after the provisions, not before: a 公文's 落款 and 成文日期.
+CLOSING_SECTIONS = ("closing",)
 
 
 @dataclass(frozen=True)
@@ -276,26 +319,62 @@ class Document:
     title: str
     short_title: str
     doc_type: str
+    category: str  # 法律 / 行政法规 / 司法解释 / 部门规章 / 地方性法规 / 规范性文件; "" where not known
     issuer: tuple[str, ...]
     dates: tuple[tuple[str, str], ...]  # (field name, ISO date), in display order
     number: str | None
-    status: str
+    status: str  # "" where not known
+    history: tuple[str, ...]  # the lines under the title that record 通过, 修正, 施行 …, verbatim
     source_file: str
     source_description: str
-    parts: tuple[Part, ...]
+    source_url: str
     editorial_notes: tuple[str, ...]
-    sections: tuple[Section, ...]
-    provisions: tuple[Provision, ...]
+    sections: tuple[Section, ...]  # before the body; those in CLOSING_SECTIONS after it
+    body: tuple[Division | Provision, ...]  # the division tree, in reading order
     markdown_file: str
     source: Source
-    structure: str = addresses.LEGAL  # 法规型 | 公文型 (DESIGN.md §6)
-    chapters: tuple[Chapter, ...] = ()
-    books: tuple[Book, ...] = ()
+    structure: str = LEGAL  # 法规型 | 公文型 (docs/content-format.md#structure)
     source_lines: tuple[int, int] | None = None  # the lines of source.file that hold this document
     # What `build.py check` accepts beyond §4's joins and punctuation (sitegen/fidelity.py):
     source_moved: tuple[tuple[int, int], ...] = ()  # source lines whose text stands elsewhere
     source_dropped: tuple[tuple[int, str], ...] = ()  # (line, characters) left out, e.g. a doubled 力
     source_omitted: tuple[tuple[int, int], ...] = ()  # whole lines left out: 目录, page numbers
+
+    @cached_property
+    def provisions(self) -> tuple[Provision, ...]:
+        """Every provision, in reading order: the pages of the document."""
+        return tuple(_provisions(self.body))
+
+    @cached_property
+    def divisions(self) -> tuple[Division, ...]:
+        """Every division, in reading order."""
+        return tuple(_divisions(self.body))
+
+    @cached_property
+    def _trails(self) -> Mapping[Locator, tuple[Division, ...]]:
+        # By locator, not identity: a copy of the model (deepcopy, pickle) finds the same trails.
+        out: dict[Locator, tuple[Division, ...]] = {}
+
+        def walk(units: tuple[Division | Provision, ...], trail: tuple[Division, ...]) -> None:
+            for unit in units:
+                out[unit.locator] = trail
+                if isinstance(unit, Division):
+                    walk(unit.children, (*trail, unit))
+
+        walk(self.body, ())
+        return out
+
+    def trail(self, unit: Division | Provision) -> tuple[Division, ...]:
+        """The divisions a unit stands in, outermost first (breadcrumbs, kickers)."""
+        return self._trails.get(unit.locator, ())
+
+    @property
+    def front(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.anchor not in CLOSING_SECTIONS)
+
+    @property
+    def closing(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.anchor in CLOSING_SECTIONS)
 
     @property
     def source_name(self) -> str:
@@ -309,34 +388,18 @@ class Document:
 
     @property
     def date(self) -> str | None:
-        """The date it is known by: passed (a decision) or issued (a plan)."""
+        """The date it is known by: passed (a law, a decision), issued (a plan), or promulgated."""
         dates = dict(self.dates)
-        return dates.get("date_passed") or dates.get("date_issued")
+        return dates.get("date_passed") or dates.get("date_issued") or dates.get("date_promulgated")
 
     @property
     def has_parts(self) -> bool:
-        return bool(self.parts)
+        return any(d.kind == "part" for d in self.body if isinstance(d, Division))
 
-    def part(self, number: int) -> Part | None:
-        return next((p for p in self.parts if p.number == number), None)
-
-    def part_provisions(self, part: Part) -> tuple[Provision, ...]:
-        """What a part of a plan holds, in order: its own text (a provision of kind "part") and its 项."""
-        return tuple(p for p in self.provisions if p.part == part.number)
-
-    def chapter(self, number: int | None) -> Chapter | None:
-        return next((c for c in self.chapters if c.number == number), None)
-
-    def chapter_provisions(self, chapter: Chapter, section: ChapterSection | None = None) -> tuple[Provision, ...]:
-        """The 条 of a 章 (or of one of its 节), in order."""
-        return tuple(
-            p
-            for p in self.provisions
-            if p.chapter == chapter.number and (section is None or p.section == section.number)
-        )
-
-    def book_chapters(self, book: Book) -> tuple[Chapter, ...]:
-        return tuple(c for c in self.chapters if c.book == book.number)
+    @property
+    def paged_divisions(self) -> tuple[Division, ...]:
+        """The divisions with pages of their own (编, 章, 附则), in reading order."""
+        return tuple(d for d in self.divisions if d.has_page)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from markupsafe import Markup
 from . import addresses, markup, search_records, structured_data
 from .security import CSP
 from .link import Links, glossary_order
-from .model import GAP, Block, Document, Item, Paragraph, Provision, Section, Site, Term
+from .model import GAP, Block, Division, Document, Item, Paragraph, Provision, Section, Site, Term
+from .structure import body_parser
 from .numerals import cn_number
 from .printcodes import Codes
 
@@ -33,6 +34,7 @@ DATE_LABELS = {
     "date_passed": "通过日期",
     "date_issued": "印发日期",
     "date_promulgated": "公布日期",
+    "date_amended": "最近修改日期",
     "date_effective": "施行日期",
 }
 
@@ -71,6 +73,17 @@ class Page:
                 current = None
             out.append((label, self.url(target), current))
         return out
+
+    def trail(self, doc: Document, unit: Division | Provision) -> list[tuple[str, str | None]]:
+        """The breadcrumbs of a division's or provision's page: the document, the divisions it
+        stands in (a 节 or 部分 as a place on the page that shows it), then the unit itself."""
+        out: list[tuple[str, str | None]] = [(doc.short_title, self.url(doc))]
+        for division in doc.trail(unit):
+            if division.anchor == unit.anchor:  # a part's own text: the part is the page itself
+                continue
+            label = division.heading if division.kind == "group" else division.name
+            out.append((label, self.url(division, None if division.has_page else division.anchor)))
+        return [*out, (unit.name, None)]
 
     def link(self, target: addresses.HasPage | str, anchor: str | None = None) -> str:
         """The shortest relative link to a page (`7.html`, `index.html#art-7`)."""
@@ -166,7 +179,7 @@ class RenderedMarkdown:
                     self.group[id(block)] = (section, in_title)
             for prov in doc.provisions:
                 for para in prov.paragraphs:
-                    for part in (para, *_points(para.items)):
+                    for part in (para, *para.points):
                         self.group[id(part)] = (prov, in_title)
 
     def __call__(self, obj: Paragraph | Item | Block | Term) -> Markup:
@@ -179,6 +192,10 @@ class RenderedMarkdown:
             made = self.made[id(obj)]
         return made
 
+    def more(self, item: Item) -> list[Markup]:
+        """The further paragraphs of a point (a 项 that runs to a second paragraph)."""
+        return [Markup(markup.render_inline(md)) for md, _ in item.more]
+
     def _render_group(self, owner: Provision | Section, unlinked: frozenset[str]) -> None:
         linked = set(unlinked)  # once per provision or section
         if isinstance(owner, Section):
@@ -188,16 +205,14 @@ class RenderedMarkdown:
             return
         lead = len(owner.title) if owner.title_leads_text else 0
         for para in owner.paragraphs:  # every page that shows text sits one folder deep, beside glossary/
+            if para.table:  # a table of the source, as a table; its cells are not linked to the glossary
+                self.made[id(para)] = Markup(body_parser().render(para.markdown))
+                continue
             self.made[id(para)] = Markup(
                 markup.render_inline(para.markdown, self.matcher, _term_href, linked, lead if para.index == 1 else 0)
             )
-            for point in _points(para.items):  # its 项 and 目, in reading order
+            for point in para.points:  # its 项 and 目, in reading order
                 self.made[id(point)] = Markup(markup.render_inline(point.markdown, self.matcher, _term_href, linked))
-
-
-def _points(items: tuple[Item, ...]) -> list[Item]:
-    """项 and their 目, in reading order."""
-    return [x for item in items for x in (item, *_points(item.items))]
 
 
 def _term_href(slug: str) -> str:
@@ -228,18 +243,22 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
             {"doc": doc, "offline": None},
             partial(structured_data.document, site, doc),
         )
-        for i, chapter in enumerate(doc.chapters):  # a 章's own page (DESIGN.md §6)
+        paged = doc.paged_divisions
+        for division in paged:  # 编, 章 and 附则 have pages of their own
+            same = [d for d in paged if d.kind == division.kind]
+            k = same.index(division)
             yield PagePlan(
-                addresses.path_of(chapter),
-                "chapter.html",
-                "chapter",
+                division.page,
+                "division.html",
+                "division",
                 {
                     "doc": doc,
-                    "chapter": chapter,
-                    "prev": doc.chapters[i - 1] if i else None,
-                    "next": doc.chapters[i + 1] if i + 1 < len(doc.chapters) else None,
+                    "division": division,
+                    "trail": doc.trail(division),
+                    "prev": same[k - 1] if k else None,
+                    "next": same[k + 1] if k + 1 < len(same) else None,
                 },
-                partial(structured_data.chapter, site, doc, chapter),
+                partial(structured_data.division, site, doc, division),
             )
         for prov in doc.provisions:
             prev, next_ = links.neighbours[prov.key]

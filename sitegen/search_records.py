@@ -196,7 +196,7 @@ def _provision_record(prov: Provision, order: int) -> dict:
             "l": prov.name,  # 第七条 / 第（四）项 / 第九部分
             "h": prov.title,
             "a": "\n".join(p.anchor for p in prov.paragraphs),  # each paragraph's anchor
-            "n": "\n".join(addresses.paragraph_name(prov, p) for p in prov.paragraphs),  # 第一款 …
+            "n": "\n".join(p.name for p in prov.paragraphs),  # 第一款 …
             "p": "\n".join(paras),
         },
     }

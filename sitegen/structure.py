@@ -1,437 +1,544 @@
-"""Structure: how a document is divided (DESIGN.md §6), read from its Markdown and front matter.
+"""Structure: a document's division tree, and the text of each provision (docs/content-format.md#structure).
 
-`load.py` calls this module for what is more than reading a file:
-
-* `parse_body`: a provision's body → its 款 (or 段), each a Markdown paragraph, with the
-  项 (or a 段's sub-points) written as an ordered list right after the 款's lead-in line,
-  and the 目 of a 项 as a list nested in it:
-
-      本条例所称科技服务，包括下列活动：
-      1. 技术开发；
-      2. 技术咨询，包括：
-         1. 可行性论证；
-         2. 技术预测。
-
-  The list numbers are the 项's numbers; the site renders （一） / 1. in front of them.
-* `load_chapters`: the 编 / 章 / 节 declared in `_document.md` (`books`, `chapters`,
-  each 章 with its `sections`), each naming the 条 it holds;
-* `place_articles` and `check_numbering`: every 条 in exactly one 章 (and 节 where the 章 has
-  them), numbers without gaps.
+* `read_divisions`: the `divisions:` of `_document.md`, each a heading as the text writes
+  it (第一章 总则, 附则, 一、管辖, 三、…) and the provision it starts at;
+* `build_tree`: the provisions, ordered, placed in those divisions by rank (编 holds 章
+  holds 节 …), each unit given its locator (sitegen/addresses.py): where numbers restart
+  (章 in each 编), the locator names the division they restart in;
+* `parse_body`: a provision's body → its 款 (段): each Markdown paragraph is one 款; its
+  first line is the 款's text and each further line a point (项, 目, 点) whose label the
+  line starts with, as the source writes it (（三）, 一、, 1．, (1), ⒈), or a further
+  paragraph of the point before it. A Markdown table is a 款 of its own.
 
 Every problem goes to `Problems` as `path:line: message`, with the others of the run.
-All addresses, labels and names come from `addresses.py`.
+Level names, labels and anchors come from the table in `levels.py`, addresses from
+`addresses.py`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import addresses, markup
-from .errors import Problems
-from .model import MAX_NUMBER, Book, Chapter, ChapterSection, Item, Paragraph, Provision, Source
-from .numerals import cn_number
-
-RANGE = re.compile(r"^\s*(\d+)\s*[-–—~～至]\s*(\d+)\s*$")
-
+from . import markup
+from .addresses import Locator, Step, parse_stem
+from .errors import Problems, quote
+from .levels import AFTER_LEVELS, LEGAL, POINT_LEVELS, Label, Level, divisions, first_label, level, parse_label
+from .model import Division, Gap, Item, Paragraph, Provision, Source
 
 # --- provision bodies ----------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def body_parser() -> MarkdownIt:
+    """Paragraphs and tables. No lists: a line such as `1. 种植计划` is text whose label the
+    loader reads, so the label stays as the source writes it."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("list")
+    md.disable(["image", "autolink"])
+    return md
+
+
+def _point_rows(family: str) -> tuple[Level, ...]:
+    return tuple(level(family, key) for key in POINT_LEVELS[family])
+
+
+def _shape(found: Label) -> tuple[str, int]:
+    """How a label is written, to tell a 项 from a 目: （一）, 一、 and 1． are three shapes."""
+    return found.level.key, found.form
+
+
+@dataclass
+class _Point:
+    label: Label
+    markdown: str
+    text: str
+    line: int
+    shape: tuple[str, int]
+    more: list[tuple[str, str]] = field(default_factory=list)
+    items: list[_Point] = field(default_factory=list)
+
+
 class _Body:
-    """A walk over a provision body's block tokens, building 款 with their 项 and 目."""
+    """A walk over a provision body's blocks, building 款 with their points."""
 
-    def __init__(
-        self, tokens: list[Token], body_line: int, path: Path, anchor: str, structure: str, problems: Problems
-    ):
-        self.tokens, self.i = tokens, 0
-        self.body_line, self.path, self.anchor = body_line, path, anchor
-        self.structure, self.problems = structure, problems
+    def __init__(self, path: Path, body_line: int, family: str, problems: Problems):
+        self.path, self.body_line, self.family, self.problems = path, body_line, family, problems
+        self.rows = _point_rows(family)
+        self.depth = len(self.rows)
 
-    def line(self, tok: Token) -> int:
-        return self.body_line + (tok.map[0] if tok.map else 0)
+    def error(self, line: int, message: str) -> None:
+        self.problems.error(self.path, line, message)
 
-    def error(self, tok: Token, message: str) -> None:
-        self.problems.error(self.path, self.line(tok), message)
-
-    def inline(self, tok: Token, allow_hardbreak: bool = False) -> tuple[str, str] | None:
-        bad = markup.disallowed_inline(tok.children or [], allow_hardbreak)
-        if bad:
-            self.error(tok, bad)
-            return None
-        return tok.content, markup.plain_text(tok.children or [])
-
-    def skip_block(self) -> None:
-        """Skip the block that opens at self.i (to its matching close)."""
-        depth = 0
-        while self.i < len(self.tokens):
-            tok = self.tokens[self.i]
-            self.i += 1
-            depth += tok.nesting
-            if depth <= 0:
-                return
-
-    def paragraphs(self) -> tuple[Paragraph, ...]:
-        out: list[Paragraph] = []
-        while self.i < len(self.tokens):
-            tok = self.tokens[self.i]
+    def blocks(self, tokens: list[Token], body: str) -> list[tuple[str, Any, int]]:
+        """("text", inline token, line) for each paragraph and ("table", (markdown, text), line) for each table."""
+        out: list[tuple[str, Any, int]] = []
+        lines = body.split("\n")
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            line = self.body_line + (tok.map[0] if tok.map else 0)
             if tok.type == "paragraph_open":
-                inline = self.tokens[self.i + 1]
-                self.i += 3
-                got = self.inline(inline)
-                index = len(out) + 1
-                if index > MAX_NUMBER:
-                    self.error(tok, f"a provision has at most {MAX_NUMBER} paragraphs (款)")
-                    return tuple(out)
-                anchor = addresses.paragraph_anchor(self.anchor, index)
-                items: tuple[Item, ...] = ()
-                if self.i < len(self.tokens) and self.tokens[self.i].type == "ordered_list_open":
-                    items = self.items(anchor, 1)
-                if got is not None:
-                    out.append(Paragraph(index, anchor, got[0], got[1], Source(str(self.path), self.line(tok)), items))
-            elif tok.type == "ordered_list_open":
-                what = "项" if self.structure == addresses.LEGAL else "sub-point"
-                self.error(
-                    tok,
-                    f"a {what} outside a 款: a numbered list must follow the lead-in line of its paragraph"
-                    if self.structure == addresses.LEGAL
-                    else f"a {what} outside a 段: a numbered list must follow the paragraph it belongs to",
-                )
-                self.skip_block()
+                out.append(("text", tokens[i + 1], line))
+                i += 3
+            elif tok.type == "table_open":
+                end = i
+                while tokens[end].type != "table_close":
+                    end += 1
+                assert tok.map is not None  # markdown-it maps every block
+                source = "\n".join(lines[tok.map[0] : tok.map[1]])
+                rows, row = [], []
+                for t in tokens[i:end]:
+                    if t.type == "inline":
+                        bad = markup.disallowed_inline(t.children or [])
+                        if bad:
+                            self.error(line, bad)
+                        row.append(markup.plain_text(t.children or []))
+                    elif t.type == "tr_close":
+                        rows.append(" ".join(row))
+                        row = []
+                out.append(("table", (source, "\n".join(rows)), line))
+                i = end + 1
             elif tok.type == "html_block":
-                self.error(tok, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
-                self.i += 1
+                self.error(line, f"raw HTML is not allowed: {tok.content.strip()[:40]!r}")
+                i += 1
             elif tok.nesting == 1:
                 what = tok.type.removesuffix("_open").replace("_", " ")
-                self.error(tok, f"only paragraphs are allowed in a provision body (found {what})")
-                self.skip_block()
+                self.error(line, f"only paragraphs and tables are allowed in a provision body (found {what})")
+                depth = 0
+                while i < len(tokens):
+                    depth += tokens[i].nesting
+                    i += 1
+                    if depth <= 0:
+                        break
             else:
                 if tok.type in ("fence", "code_block", "hr"):
-                    self.error(tok, f"only paragraphs are allowed in a provision body (found {tok.type})")
-                self.i += 1
-        return tuple(out)
+                    self.error(line, f"only paragraphs and tables are allowed in a provision body (found {tok.type})")
+                i += 1
+        return out
 
-    def items(self, parent: str, level: int) -> tuple[Item, ...]:
-        """The ordered list opening at self.i → its points, numbered from 1 without gaps."""
-        opening = self.tokens[self.i]
-        self.i += 1
-        out: list[Item] = []
-        expected = 1
-        legal = self.structure == addresses.LEGAL
-        deepest = 2 if legal else 1
-        while self.i < len(self.tokens) and self.tokens[self.i].type != "ordered_list_close":
-            tok = self.tokens[self.i]
-            if tok.type != "list_item_open":
-                self.i += 1
-                continue
-            written = int(tok.info) if tok.info.isdigit() else expected
-            index = len(out) + 1
-            if written != expected:
-                label = addresses.point_label(self.structure, written, level) if written < 100 else str(written)
-                prev = addresses.point_label(self.structure, expected - 1, level) if expected > 1 else "the lead-in"
-                self.error(
-                    tok,
-                    f"numbering gap: {label} follows {prev} (expected "
-                    f"{addresses.point_label(self.structure, expected, level)})",
-                )
-            expected = written + 1
-            self.i += 1
-            anchor = addresses.point_anchor(self.structure, parent, index, level)
-            text: tuple[str, str] | None = None
-            subs: tuple[Item, ...] = ()
-            while self.tokens[self.i].type != "list_item_close":
-                inner = self.tokens[self.i]
-                if inner.type == "paragraph_open" and text is None:
-                    text = self.inline(self.tokens[self.i + 1]) or ("", "")
-                    self.i += 3
-                elif inner.type == "ordered_list_open" and level < deepest and text is not None and not subs:
-                    subs = self.items(anchor, level + 1)
-                elif inner.type == "ordered_list_open":
-                    self.error(
-                        inner,
-                        "a 目 can only follow the text of its 项 (no deeper levels)"
-                        if legal
-                        else "a plan's sub-points cannot have points of their own",
-                    )
-                    self.skip_block()
-                elif inner.nesting == 1:
-                    what = inner.type.removesuffix("_open").replace("_", " ")
-                    self.error(
-                        inner,
-                        f"a 项 is one paragraph of text (found {what})"
-                        if legal
-                        else f"a sub-point is one paragraph of text (found {what})",
-                    )
-                    self.skip_block()
-                else:
-                    self.i += 1
-            self.i += 1  # list_item_close
-            if text is None:
-                self.error(tok, "an empty item in a numbered list")
-                continue
-            out.append(
-                Item(
-                    index,
-                    level,
-                    anchor,
-                    addresses.point_label(self.structure, index, level),
-                    addresses.point_name(self.structure, index, level),
-                    text[0],
-                    text[1],
-                    Source(str(self.path), self.line(tok)),
-                    subs,
-                )
-            )
-        if opening.attrs.get("start") not in (None, 1) and not out:
-            self.error(opening, "a numbered list must start at 1")
-        self.i += 1  # ordered_list_close
-        return tuple(out)
-
-
-def parse_body(
-    body: str, body_line: int, path: Path, anchor: str, structure: str, problems: Problems
-) -> tuple[Paragraph, ...]:
-    """A provision body → its 款 (or 段), numbered in order, each with its 项 and 目."""
-    walk = _Body(markup.parse_blocks(body), body_line, path, anchor, structure, problems)
-    paragraphs = walk.paragraphs()
-    if not paragraphs:
-        problems.error(path, body_line, "the provision has no text")
-    return paragraphs
-
-
-# --- 编 / 章 / 节 in the front matter ----------------------------------------------------
-
-
-def _range(value: Any) -> tuple[int, int] | None:
-    """`12`, `12-15`, `[12, 15]` → (12, 15)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value, value
-    if isinstance(value, str):
-        m = RANGE.match(value)
-        if m:
-            return int(m.group(1)), int(m.group(2))
-        if value.strip().isdigit():
-            return int(value), int(value)
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    ):
-        return value[0], value[1]
-    return None
-
-
-def load_source_rules(source: dict, f: Any) -> dict:
-    """`source.moved`, `source.dropped`, `source.omitted` of `_document.md`: the edits beyond §4
-    that `build.py check` accepts when it proves the text against its source (sitegen/fidelity.py)."""
-
-    def spans(key: str) -> tuple[tuple[int, int], ...]:
+    def lines(self, inline: Token | str, line: int) -> list[tuple[str, str, int]] | None:
+        """A paragraph's lines as (markdown, text, line); None after reporting markup that is not allowed.
+        (Plain text, with no character Markdown reads, is its own Markdown: see `_plain`.)"""
+        if isinstance(inline, str):
+            return [(source, source, line + k) for k, source in enumerate(inline.split("\n"))]
         out = []
-        for value in source.get(key) or []:
-            span = _range(value)
-            if span is None or span[0] > span[1]:
-                f.error("source", f"each entry of source {key!r} is a line or lines of the source, e.g. 33-40")
-            else:
-                out.append(span)
-        return tuple(out)
+        for k, source in enumerate(inline.content.split("\n")):
+            children = markup.parse_inline(source)
+            bad = markup.disallowed_inline(children)
+            if bad:
+                self.error(line + k, bad)
+                return None
+            out.append((source, markup.plain_text(children), line + k))
+        return out
 
-    dropped = []
-    for value in source.get("dropped") or []:
-        if (
-            isinstance(value, dict)
-            and isinstance(value.get("line"), int)
-            and isinstance(value.get("text"), str)
-            and value["text"]
-        ):
-            dropped.append((value["line"], value["text"]))
-        else:
-            f.error("source", "each entry of source 'dropped' is {line: N, text: the characters left out}")
-    return {"source_moved": spans("moved"), "source_omitted": spans("omitted"), "source_dropped": tuple(dropped)}
-
-
-def load_chapters(f: Any, doc: str) -> tuple[tuple[Chapter, ...], tuple[Book, ...]]:
-    """`chapters:` (and `books:`) of a document's front matter → the model, checked.
-
-    `f` is the document's `load.Fields`. Each chapter names the 条 it holds
-    (`articles: 1-5`), or its 节 do (`sections: [{number, title, articles}]`).
-    """
-    if "sections" in f.data:
-        f.error("sections", "a 节 outside a 章: list each 节 under its chapter's 'sections'")
-    chapters: list[Chapter] = []
-    for entry, cf, line in f.mappings(
-        "chapters",
-        {"number", "title", "articles", "sections", "book"},
-        "each chapter must be a mapping with number, title and articles",
-    ):
-        number, title = cf.int("number"), cf.str("title", max_len=200)
-        book = cf.int("book", required=False)
-        sections: list[ChapterSection] = []
-        for sentry, sf, sline in cf.mappings(
-            "sections",
-            {"number", "title", "articles"},
-            "each section must be a mapping with number, title and articles",
-        ):
-            snum, stitle = sf.int("number"), sf.str("title", max_len=200)
-            span = _range(sentry.get("articles"))
-            if span is None:
-                sf.error(
-                    "articles" if "articles" in sentry else None,
-                    "a section needs 'articles': the first and last 条 in it, e.g. 6-9",
-                )
-            if snum is None or stitle is None or span is None or number is None:
+    def points(self, lines: list[tuple[str, str, int]]) -> list[_Point]:
+        """The lines after a 款's first: points by their labels, nested by the order their shapes
+        first appear (the first shape is a 项, the next a 目); other lines continue the point before."""
+        top: list[_Point] = []
+        open_: list[_Point] = []  # the open point at each depth
+        shapes: list[tuple[str, int]] = []
+        for markdown, text, line in lines:
+            found = next((f for row in self.rows for f in [parse_label(text, row)] if f), None)
+            shape = _shape(found) if found else None
+            depth = 0
+            if shape is not None:
+                depth = shapes.index(shape) if shape in shapes else len(shapes)
+                if depth >= self.depth:
+                    shape = None  # deeper than the table's levels: a paragraph of the point before
+            if found is None or shape is None:
+                if not open_:
+                    self.error(
+                        line,
+                        "a 款 is one line: each further line starts with the label of a 项 or 目 "
+                        "(（一）, 1.) or continues one; start a new 款 with a blank line",
+                    )
+                    continue
+                open_[-1].more.append((markdown, text))
                 continue
-            if snum != len(sections) + 1:
-                sf.error(
-                    "number",
-                    f"numbering gap: 第{cn_number(snum)}节 follows "
-                    f"{'第' + cn_number(len(sections)) + '节' if sections else 'the start of its chapter'}"
-                    f" (expected 第{cn_number(len(sections) + 1)}节)",
-                )
-            sections.append(
-                ChapterSection(number, snum, cn_number(snum), stitle, span[0], span[1], Source(str(f.path), sline))
-            )
-        span = _range(entry.get("articles"))
-        if sections:
-            if "articles" in entry and span != (sections[0].first, sections[-1].last):
-                cf.error("articles", "a chapter's articles must be those of its sections")
-            span = (sections[0].first, sections[-1].last)
-        elif span is None:
-            cf.error(
-                "articles" if "articles" in entry else None,
-                "a chapter needs 'articles' (the first and last 条 in it, e.g. 1-5) or 'sections'",
-            )
-        if number is None or title is None or span is None:
-            continue
-        if number != len(chapters) + 1:
-            cf.error(
-                "number",
-                f"numbering gap: 第{cn_number(number)}章 follows "
-                f"{'第' + cn_number(len(chapters)) + '章' if chapters else 'the start'}"
-                f" (expected 第{cn_number(len(chapters) + 1)}章)",
-            )
-        chapters.append(
-            Chapter(
-                doc,
-                number,
-                cn_number(number),
-                title,
-                span[0],
-                span[1],
-                tuple(sections),
-                book,
-                Source(str(f.path), line),
-            )
-        )
-        # the 条 of consecutive sections and chapters follow on without gaps or overlaps
-        runs = [(s.first, s.last, s.source.line, s.name) for s in sections]
-        expected = chapters[-2].last + 1 if len(chapters) > 1 else 1
-        for first, last, sline, name in runs or [(span[0], span[1], line, chapters[-1].name)]:
-            if first > last:
-                f.problems.error(f.path, sline, f"{name}: its articles run backwards ({first}-{last})")
-            elif first != expected:
-                f.problems.error(
-                    f.path,
-                    sline,
-                    f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
-                    f"but the 条 before it end at {expected - 1}"
-                    if first > expected
-                    else f"{name} starts at 第{cn_number(first) if first < 100 else first}条, "
-                    f"which the 章 or 节 before it already holds",
-                )
-            expected = last + 1
-
-    books: list[Book] = []
-    for entry, bf, line in f.mappings(
-        "books", {"number", "title", "chapters"}, "each book (编) must be a mapping with number, title and chapters"
-    ):
-        number, title, span = bf.int("number"), bf.str("title", max_len=200), _range(entry.get("chapters"))
-        if span is None:
-            bf.error(
-                "chapters" if "chapters" in entry else None,
-                "a book (编) needs 'chapters': the first and last 章 in it, e.g. 1-3",
-            )
-        if number is None or title is None or span is None:
-            continue
-        if number != len(books) + 1:
-            bf.error("number", f"numbering gap: 第{cn_number(number)}编 (expected 第{cn_number(len(books) + 1)}编)")
-        books.append(Book(number, cn_number(number), title, span[0], span[1], Source(str(f.path), line)))
-    if books:
-        if not chapters:
-            f.error("books", "a book (编) holds chapters: declare 'chapters' too")
-        owner = {}
-        for b in books:
-            for n in range(b.first, b.last + 1):
-                owner[n] = b.number
-        chapters = [
-            Chapter(c.doc, c.number, c.label, c.title, c.first, c.last, c.sections, owner.get(c.number), c.source)
-            for c in chapters
-        ]
-        for c in chapters:
-            if c.book is None:
-                f.problems.error(f.path, c.source.line, f"{c.name} is in no book (编)")
-    return tuple(chapters), tuple(books)
+            del shapes[depth + 1 :]
+            if depth == len(shapes):
+                shapes.append(shape)
+            del open_[depth:]
+            point = _Point(found, _strip(markdown, text, found.end), text[found.end :], line, shape)
+            if depth == 0:
+                top.append(point)
+            elif open_:
+                open_[-1].items.append(point)
+            else:
+                top.append(point)
+            open_.append(point)
+        return top
 
 
-def place_articles(
-    provisions: list[Provision], chapters: tuple[Chapter, ...], path: Path, problems: Problems
-) -> list[Provision]:
-    """Each 条 told its 章 and 节; a 条 in no 章, or a 章 naming a 条 that is not there, is reported."""
-    from dataclasses import replace
+def _strip(markdown: str, text: str, length: int) -> str:
+    """The Markdown of a line without its first `length` characters of text (its label).
 
-    if not chapters:
-        return provisions
-    out = []
-    numbers = {p.number for p in provisions}
-    for prov in provisions:
-        chapter = next((c for c in chapters if c.holds(prov.number)), None)
-        if chapter is None:
-            problems.error(
-                prov.source.path,
-                prov.source.line,
-                f"{prov.name} is in no chapter: extend a chapter's 'articles' in {path.name}",
-            )
-            out.append(prov)
-            continue
-        section = next((s for s in chapter.sections if s.holds(prov.number)), None)
-        out.append(replace(prov, chapter=chapter.number, section=section.number if section else None))
-    last = chapters[-1].last
-    missing = [n for n in range(1, last + 1) if n not in numbers]
-    if missing:
-        problems.error(
-            path,
-            chapters[-1].source.line,
-            f"the chapters name 条 that have no file: {', '.join(map(str, missing[:10]))}",
-        )
+    A label is plain text, so its characters stand at the start of the Markdown too, unless
+    the line begins with an escape (`\\1.`): then the escaped form is skipped."""
+    if markdown.startswith(text[:length]):
+        return markdown[length:]
+    out, i, seen = markdown, 0, 0
+    while seen < length and i < len(out):
+        i += 2 if out[i] == "\\" and i + 1 < len(out) else 1
+        seen += 1
+    return out[i:]
+
+
+# A body with none of the characters Markdown reads, and no line that starts or ends with a
+# space: its paragraphs are its blank-line separated blocks, its text as written. Most provisions
+# are such text (the importer escapes what Markdown would read), and splitting it is many times
+# faster than parsing it; anything else goes to markdown-it.
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>|&#=+!{}~\-\t\r]")
+
+
+def _plain(body: str, body_line: int) -> list[tuple[str, Any, int]] | None:
+    """The blocks of a plain-text body, as `_Body.blocks` gives them, or None if it is not plain."""
+    text = body.strip("\n")
+    if _MARKDOWN.search(text):
+        return None
+    out: list[tuple[str, Any, int]] = []
+    start: int | None = None
+    lines = text.split("\n")
+    first = body_line + len(body) - len(body.lstrip("\n"))
+    for k, line in enumerate([*lines, ""]):
+        if line and (line[0].isspace() or line[-1].isspace()):
+            return None
+        if line and start is None:
+            start = k
+        elif not line and start is not None:
+            out.append(("text", "\n".join(lines[start:k]), first + start))
+            start = None
     return out
 
 
-def check_numbering(provisions: list[Provision], missing_items: set[int], problems: Problems) -> None:
-    """条 run 1, 2, 3 … and a plan's 项 too, apart from those its parts declare missing."""
-    for kind, allowed in (("article", set()), ("item", missing_items)):
-        numbers = [p for p in provisions if p.kind == kind]
-        if not numbers:
+def parse_body(
+    body: str, body_line: int, path: Path, provision: Locator, family: str, problems: Problems
+) -> tuple[Paragraph, ...]:
+    """A provision body → its 款 (or 段), numbered in order, each with its points."""
+    walk = _Body(path, body_line, family, problems)
+    blocks = _plain(body, body_line)
+    if blocks is None:
+        blocks = walk.blocks(body_parser().parse(body), body)
+    row = level(family, "paragraph")
+    several = len(blocks) > 1
+    out: list[Paragraph] = []
+    for kind, content, line in blocks:
+        index = len(out) + 1
+        loc = provision.child(row, index, cited=several)
+        source = Source(str(path), line)
+        if kind == "table":
+            out.append(Paragraph(loc, content[0], content[1], source, table=True))
             continue
-        expected = 1
-        for prov in sorted(numbers, key=lambda p: p.number):
-            while expected in allowed and expected < prov.number:
-                expected += 1
-            if prov.number > expected:
-                lost = [addresses.provision_name_of(kind, n) for n in range(expected, prov.number) if n not in allowed]
-                gap = "、".join(lost) if len(lost) <= 3 else f"{lost[0]} … {lost[-1]}, {len(lost)} in all,"
-                problems.error(
-                    prov.source.path,
-                    prov.source.line,
-                    f"numbering gap: {prov.name} follows "
-                    f"{addresses.provision_name_of(kind, expected - 1) if expected > 1 else 'the start'}"
-                    f" ({gap} missing"
-                    + ("; list items the source lost under their part's 'missing_items')" if kind == "item" else ")"),
+        lines = walk.lines(content, line)
+        if lines is None:
+            continue
+        (markdown, text, _), rest = lines[0], lines[1:]
+        items = _freeze(walk.points(rest), loc, walk, family) if rest else ()
+        out.append(Paragraph(loc, markdown, text, source, items))
+    if not out:
+        problems.error(path, body_line, "the provision has no text")
+    return tuple(out)
+
+
+def _freeze(points: list[_Point], parent: Locator, walk: _Body, family: str, depth: int = 0) -> tuple[Item, ...]:
+    """Points → Items with locators; numbers as the labels give them, checked for order."""
+    row = walk.rows[depth]
+    out: list[Item] = []
+    previous = 0
+    for point in points:
+        number = point.label.number
+        if number != previous + 1:
+            walk.problems.warn(
+                walk.path,
+                point.line,
+                f"numbering: {point.label.text} follows {out[-1].label if out else 'the lead-in'}; kept as the source numbers it",
+            )
+        if number <= previous:  # a repeated or backward number: the next free one keeps anchors unique
+            number = previous + 1
+        previous = number
+        loc = parent.child(row, number)
+        subs = _freeze(point.items, loc, walk, family, depth + 1) if point.items else ()
+        out.append(
+            Item(loc, point.label.text, point.markdown, point.text, Source(str(walk.path), point.line), tuple(point.more), subs)
+        )
+    return tuple(out)
+
+
+# --- divisions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DivisionEntry:
+    """One entry of `divisions:` in `_document.md`, checked."""
+
+    row: Level
+    number: int
+    label: str  # as written: 第一章 / 附则 / 三、
+    title: str | None  # "" for a heading that is its label alone (附则); None: the source lost the heading
+    first: str | None  # the stem of the first provision it holds
+    missing: tuple[int, ...]  # numbers of provisions the source lost here
+    line: int
+
+
+def read_divisions(f: Any, family: str) -> list[DivisionEntry]:
+    """`divisions:` of a document's front matter (`f`: its `yamltext.Fields`)."""
+    rows = divisions(family)
+    names = {row.name: row for row in rows} | {row.key: row for row in rows}
+    out: list[DivisionEntry] = []
+    for entry, df, line in f.mappings(
+        "divisions",
+        {"heading", "level", "number", "first", "missing"},
+        "each division is a mapping: {heading: 第一章 总则, first: 1}",
+    ):
+        heading = df.str("heading", required=False, max_len=300)
+        first = entry.get("first")
+        first_stem = str(first).strip() if isinstance(first, (str, int)) and not isinstance(first, bool) else None
+        if "first" in entry and first_stem is None:
+            df.error("first", "'first' is the file name (without .md) of the first provision in the division, e.g. 12")
+        missing = df.list("missing")
+        if not all(isinstance(m, int) and not isinstance(m, bool) and 0 < m for m in missing):
+            df.error("missing", "'missing' lists the numbers of the units the source lost here, e.g. [1, 2]")
+            missing = []
+        if heading is not None:
+            found = first_label(heading, rows)
+            if found is None:
+                df.error(
+                    "heading",
+                    f"{quote(heading)} does not start with the label of a division "
+                    f"({'、'.join(r.label_of(1) for r in rows)})",
                 )
-            expected = prov.number + 1
+                continue
+            title = heading[found.end :].strip()  # "" for a heading that is its label alone: 附则
+            out.append(DivisionEntry(found.level, found.number, found.text, title, first_stem, tuple(missing), line))
+            continue
+        name, number = df.str("level", required=False), entry.get("number")
+        row = names.get(name or "")
+        if row is None or not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            df.error(
+                None,
+                "a division needs 'heading' (as the text writes it), or 'level' "
+                f"({'、'.join(r.name for r in rows)}) and 'number' where the source lost the heading",
+            )
+            continue
+        out.append(DivisionEntry(row, number, row.label_of(number), None, first_stem, tuple(missing), line))
+    return out
 
 
-__all__ = ["parse_body", "load_chapters", "place_articles", "check_numbering"]
+@dataclass
+class Raw:
+    """A provision file read, before it is placed in the tree."""
+
+    stem: str
+    path: tuple[tuple[str, int, int], ...]  # parse_stem
+    file: Path
+    make: Callable[[Locator], Provision | None]  # the provision, once its locator is known
+
+
+@dataclass
+class _Node:
+    entry: DivisionEntry | None
+    children: list[_Node | Raw] = field(default_factory=list)
+    locator: Locator | None = None
+
+
+def _order(family: str, raw: Raw) -> tuple:
+    """Reading order: 条 (or 项) by their numbers, then 附件, 附表, 附录 and 附图."""
+    kinds = {row.key: i for i, row in enumerate(AFTER_LEVELS, 1)}
+    last = raw.path[-1][0]
+    return (kinds.get(last, 0), tuple((n, x) for _, n, x in raw.path))
+
+
+def build_tree(
+    doc: str,
+    family: str,
+    entries: list[DivisionEntry],
+    raws: list[Raw],
+    path: Path,
+    problems: Problems,
+) -> tuple[Division | Provision, ...]:
+    """The provisions in reading order, placed in their divisions, each unit with its locator."""
+    floating = [r for r in raws if r.path[-1][0] == "part"]  # a part's own text: placed with its part
+    ordered = sorted((r for r in raws if r not in floating), key=lambda r: _order(family, r))
+    by_stem = {r.stem: r for r in raws}
+    index = {id(r): i for i, r in enumerate(ordered)}
+    for entry in entries:
+        if entry.first is not None and entry.first not in by_stem:
+            problems.error(path, entry.line, f"{entry.label}: 'first' names {entry.first}.md, which is not there")
+
+    # The sequence: each division opens before its first provision; one whose first is not a
+    # numbered provision (a part's own text, or nothing) opens after everything before the next.
+    sequence: list[DivisionEntry | Raw] = []
+    done = 0
+    for k, entry in enumerate(entries):
+        first = by_stem.get(entry.first or "")
+        if first is not None and id(first) in index:
+            at = index[id(first)]
+            if at < done:
+                problems.error(path, entry.line, f"{entry.label}: its first provision {entry.first} comes before the division above it")
+                at = done
+        else:  # a part's own text, or nothing: the division opens before the first provision
+            # numbered within it (part-3-1), or else after everything before the next division
+            mine = next((i for i, r in enumerate(ordered) if (entry.row.key, entry.number) in _scopes(r)), None)
+            later = (by_stem.get(e.first or "") for e in entries[k + 1 :])
+            at = mine if mine is not None else next((index[id(r)] for r in later if r is not None and id(r) in index), len(ordered))
+            at = max(at, done)
+        sequence += ordered[done:at]
+        done = at
+        sequence.append(entry)
+        if first is not None and first in floating:
+            sequence.append(first)
+            floating.remove(first)
+    sequence += ordered[done:]
+    for raw in floating:
+        problems.error(raw.file, 1, f"{raw.stem}.md is a part's own text, but no division names it as 'first'")
+
+    # Nesting by rank; locators where numbers restart.
+    restarting = _restarting(entries)
+    root = _Node(None)
+    stack: list[_Node] = [root]
+    for unit in sequence:
+        if isinstance(unit, Raw):
+            stack[-1].children.append(unit)
+            continue
+        while len(stack) > 1 and stack[-1].entry is not None and stack[-1].entry.row.rank >= unit.row.rank:
+            stack.pop()
+        node = _Node(unit)
+        node.locator = _division_locator(doc, unit, stack, restarting, path, problems)
+        stack[-1].children.append(node)
+        stack.append(node)
+    return _freeze_tree(root, family, path, problems)
+
+
+def _scopes(raw: Raw) -> set[tuple[str, int]]:
+    """The divisions a provision's file name numbers it within: part-3-1 → {(part, 3)}."""
+    return {(key, n) for key, n, _ in raw.path[:-1]}
+
+
+def _restarting(entries: list[DivisionEntry]) -> set[str]:
+    """The levels whose numbers do not run through the document (章 that restart in each 编)."""
+    out = set()
+    last: dict[str, int] = {}
+    for entry in entries:
+        if entry.number and entry.number <= last.get(entry.row.key, 0):
+            out.add(entry.row.key)
+        last[entry.row.key] = entry.number
+    return out
+
+
+def _division_locator(
+    doc: str, entry: DivisionEntry, stack: list[_Node], restarting: set[str], path: Path, problems: Problems
+) -> Locator:
+    row = entry.row
+    within = row.scope or (row.restarts_in if row.key in restarting else "")
+    scope = next((n for n in reversed(stack) if n.entry is not None and n.entry.row.key == within), None)
+    if within and scope is None:  # a 节 straight under a 编: numbered within the division around it
+        scope = next((n for n in reversed(stack) if n.entry is not None), None)
+        problems.warn(
+            path, entry.line, f"{entry.label}: a {row.name} outside a {level(LEGAL, within).name}, as the source has it"
+        )
+    prefix = scope.locator.path if scope is not None and scope.locator is not None else ()
+    steps = (*prefix, Step(row, entry.number))
+    if row.page:
+        depth = len(steps)
+    else:  # shown on the page of the division it is numbered within (节 on its 章's page)
+        depth = scope.locator.page_depth if scope is not None and scope.locator is not None else 0
+    return Locator(doc, steps, depth)
+
+
+def _freeze_tree(node: _Node, family: str, path: Path, problems: Problems, trail: tuple[_Node, ...] = ()) -> tuple:
+    out: list[Division | Provision] = []
+    inner = (*trail, node) if node.entry else trail
+    for child in node.children:
+        if isinstance(child, Raw):
+            prov = _provision(child, family, inner, problems)
+            if prov is not None:
+                out.append(prov)
+            continue
+        assert child.entry is not None and child.locator is not None
+        entry, loc = child.entry, child.locator
+        children = _freeze_tree(child, family, path, problems, inner)
+        gaps = tuple(_gap(loc, family, n) for n in entry.missing)
+        out.append(Division(loc, entry.label, entry.title, children, Source(str(path), entry.line), gaps))
+    return tuple(out)
+
+
+def _gap(division: Locator, family: str, number: int) -> Gap:
+    """Where the source lost a provision of this division (a plan's 项 （一）): the anchor it
+    would have, shown on the full text. (Numbers that restart in each division have no gaps.)"""
+    row = level(family, "item" if family != LEGAL else "article")
+    return Gap(Locator(division.doc, (Step(row, number),), 0), row.label_of(number))
+
+
+def _provision(raw: Raw, family: str, trail: tuple[_Node, ...], problems: Problems) -> Provision | None:
+    steps = tuple(Step(level(family, key), n, x) for key, n, x in raw.path)
+    holders = [n for n in trail if n.entry is not None]
+    for step in steps[:-1]:  # a number restarting in a division: the file names that division
+        holder = next((n for n in reversed(holders) if n.entry and n.entry.row.key == step.level.key), None)
+        if holder is None or holder.entry is None or holder.entry.number != step.number:
+            problems.error(raw.file, 1, f"{raw.stem}.md names {step.name}, but it is not in that division")
+    row = steps[-1].level
+    context: tuple[Step, ...] = ()
+    if row.cited_in and not any(s.level.key == row.cited_in for s in steps):
+        holder = next((n for n in reversed(holders) if n.entry and n.entry.row.key == row.cited_in), None)
+        if holder is not None and holder.locator is not None:
+            context = holder.locator.path
+    prov = raw.make(Locator(raw.file.parent.name, steps, len(steps), context))
+    if prov is not None and row.key == "part":  # a part's own text: addressed, labelled and titled as its part
+        holder = next((n for n in reversed(holders) if n.entry and n.entry.row.key == "part"), None)
+        if holder is None or holder.entry is None or holder.entry.number != steps[-1].number:
+            problems.error(raw.file, 1, f"{raw.stem}.md is the text of {steps[-1].name}, but it is not in that part")
+        else:
+            prov = replace(prov, label=holder.entry.label, title=holder.entry.title or "")
+    return prov
+
+
+def provision_stem(name: str, family: str) -> tuple[str, tuple[tuple[str, int, int], ...]] | None:
+    """A provision file's name → (stem, path), or None if the name is not one: 07.md → ("7", …)."""
+    if not name.endswith(".md"):
+        return None
+    stem = name[:-3]
+    parsed = parse_stem(stem, family)
+    if parsed is None:
+        return None
+    canonical = Locator("", tuple(Step(level(family, k), n, x) for k, n, x in parsed)).stem
+    return canonical, parsed
+
+
+def check_numbering(tree: tuple, problems: Problems) -> None:
+    """条 (or a plan's 项) run 1, 2, 3 … through the document, or through the division they
+    restart in. A gap is a warning, not an error (the source numbers them so, and the text
+    is kept as it is), unless a division lists the lost numbers under `missing`."""
+    seen: dict[tuple[str, str], int] = {}
+
+    def note(loc: Locator, unit: Provision | None) -> None:
+        scope = (loc.level.key, "-".join(s.anchor for s in loc.path[:-1]))
+        previous = seen.get(scope, 0)
+        if unit is not None and loc.number != previous + 1:
+            problems.warn(
+                unit.source.path,
+                unit.source.line,
+                f"numbering gap: {unit.name} follows {loc.level.cite_of(previous) if previous else 'the start'}"
+                f" (expected {loc.level.cite_of(previous + 1)}); kept as the source numbers it",
+            )
+        seen[scope] = max(previous, loc.number)
+
+    def walk(units: tuple) -> None:
+        for unit in units:
+            if isinstance(unit, Division):
+                for gap in unit.missing:
+                    note(gap.locator, None)
+                walk(unit.children)
+            elif unit.kind in ("article", "item") and not unit.locator.path[-1].ext:
+                note(unit.locator, unit)
+
+    walk(tree)
+
+
+__all__ = ["parse_body", "read_divisions", "build_tree", "Raw", "DivisionEntry", "provision_stem", "check_numbering"]

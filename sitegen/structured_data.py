@@ -6,11 +6,17 @@ import json
 
 from . import addresses
 from .addresses import citation
-from .model import Chapter, Document, Provision, Site
+from .model import Division, Document, Provision, Site
 
 # What each status in the front matter means for schema.org's LegalForceStatus.
 LEGAL_FORCE = {"已生效": "InForce", "已印发": "InForce", "已废止": "NotInForce", "部分有效": "PartiallyInForce"}
-JURISDICTION = {"@type": "AdministrativeArea", "name": "浙江省", "identifier": "CN-ZJ"}
+ZHEJIANG = {"@type": "AdministrativeArea", "name": "浙江省", "identifier": "CN-ZJ"}
+CHINA = {"@type": "Country", "name": "中华人民共和国", "identifier": "CN"}
+
+
+def _jurisdiction(doc: Document) -> dict:
+    """Where the document applies: Zhejiang for its own bodies' documents, else the whole country."""
+    return ZHEJIANG if any("浙江" in issuer for issuer in doc.issuer) else CHINA
 
 
 def _url(site: Site, target: addresses.HasPage) -> str:
@@ -34,10 +40,11 @@ def _common(site: Site, doc: Document) -> dict:
         "@type": "Legislation",
         "legislationType": doc.doc_type,
         "inLanguage": site.config.language,
-        "legislationJurisdiction": JURISDICTION,
+        "legislationJurisdiction": _jurisdiction(doc),
         "legislationPassedBy": [{"@type": "GovernmentOrganization", "name": n} for n in doc.issuer],
-        "legislationDate": doc.date,
     }
+    if doc.date:
+        data["legislationDate"] = doc.date
     if doc.status in LEGAL_FORCE:
         data["legislationLegalForce"] = f"https://schema.org/{LEGAL_FORCE[doc.status]}"
     return data
@@ -56,23 +63,30 @@ def document(site: Site, doc: Document) -> str:
     return _dump(data)
 
 
-def chapter(site: Site, doc: Document, chapter: Chapter) -> str:
-    """A 章: part of its document, with its 条 as parts."""
-    url = _url(site, chapter)
-    name = addresses.chapter_citation(doc, chapter)
+def division(site: Site, doc: Document, division: Division) -> str:
+    """A 编, 章 or 附则 with a page of its own: part of its document, its provisions its parts."""
+    url = _url(site, division)
+    name = citation(doc, division)
     data = _common(site, doc) | {
         "@id": url,
         "url": url,
         "name": name,
-        "alternateName": chapter.title,
         "legislationIdentifier": name,
-        "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
-        "hasPart": [
-            {"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)}
-            for p in doc.chapter_provisions(chapter)
-        ],
+        "isPartOf": _part_of(site, doc, division),
+        "hasPart": [{"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)} for p in division.provisions],
     }
+    if division.title:
+        data["alternateName"] = division.title
     return _dump(data)
+
+
+def _part_of(site: Site, doc: Document, unit: Division | Provision) -> dict:
+    """What a unit is part of: the divisions with pages around it, innermost first, then the document."""
+    data = {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title}
+    for outer in doc.trail(unit):
+        if outer.has_page:
+            data = {"@type": "Legislation", "@id": _url(site, outer), "name": citation(doc, outer), "isPartOf": data}
+    return data
 
 
 def provision(site: Site, doc: Document, prov: Provision) -> str:
@@ -83,14 +97,6 @@ def provision(site: Site, doc: Document, prov: Provision) -> str:
         "name": citation(doc, prov),
         "legislationIdentifier": citation(doc, prov),
         "text": "\n".join(p.full_text for p in prov.paragraphs),
-        "isPartOf": {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title},
+        "isPartOf": _part_of(site, doc, prov),
     }
-    chapter_ = doc.chapter(prov.chapter)
-    if chapter_ is not None:  # a 条 of a 章 is part of it, and through it of the document
-        data["isPartOf"] = {
-            "@type": "Legislation",
-            "@id": _url(site, chapter_),
-            "name": addresses.chapter_citation(doc, chapter_),
-            "isPartOf": data["isPartOf"],
-        }
     return _dump(data)

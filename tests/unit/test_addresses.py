@@ -72,7 +72,7 @@ def test_citations_as_design_section_2(real_site):
     site, _ = real_site
     doc, art7 = provision(site, "yrd-decision/7")
     assert (
-        citation(doc, art7, art7.paragraphs[1])
+        citation(doc, art7.paragraphs[1])
         == "《浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定》第七条第二款"
     )
     assert citation(doc, art7, short=True) == "《决定》第七条"
@@ -81,7 +81,7 @@ def test_citations_as_design_section_2(real_site):
     assert citation(plan, item4, short=True) == "《方案》第（四）项"
     # A one-paragraph provision is cited without a paragraph.
     assert len(item4.paragraphs) == 1
-    assert citation(plan, item4, item4.paragraphs[0]) == citation(plan, item4)
+    assert citation(plan, item4.paragraphs[0]) == citation(plan, item4)
 
 
 def test_names_and_labels(real_site):
@@ -92,8 +92,8 @@ def test_names_and_labels(real_site):
     assert (art7.name, art7.display_label, art7.unit) == ("第七条", "七、", "条")
     assert (item4.name, item4.display_label, item4.unit) == ("第（四）项", "（四）", "项")
     assert (part9.name, part9.display_label, part9.unit) == ("第九部分", "九、", "部分")
-    assert addresses.paragraph_name(art7, art7.paragraphs[1]) == "第二款"
-    assert addresses.paragraph_name(part9, part9.paragraphs[0]) == "第一段"
+    assert art7.paragraphs[1].name == "第二款"
+    assert part9.paragraphs[0].name == "第一段"
 
 
 def test_published_addresses_of_the_model(real_site):
@@ -138,9 +138,9 @@ def test_gbt_7714_references(real_site):
         addresses.reference(doc)
         == f"浙江省人民代表大会常务委员会. {title}{{where}}[EB/OL]. (2025-07-31)[{{date}}]. {{url}}"
     )
-    assert addresses.reference_where(art7, art7.paragraphs[1]) == ": 第七条第二款"
+    assert addresses.reference_where(art7.paragraphs[1]) == ": 第七条第二款"
     assert addresses.reference_where(art7) == ": 第七条"
-    assert addresses.reference_where(item4, item4.paragraphs[0]) == ": 第三部分第（四）项"
+    assert addresses.reference_where(item4.paragraphs[0]) == ": 第三部分第（四）项"
     assert addresses.reference_where() == ""
     assert addresses.reference(plan, addresses.reference_where(item4), "2026-03-06", "https://x.org/4.html") == (
         "中共浙江省委办公厅, 浙江省人民政府办公厅. 浙江省数字贸易改革创新实施方案: 第三部分第（四）项[EB/OL]. "
@@ -162,3 +162,62 @@ def test_the_offline_copy_and_the_printed_codes(real_site):
     assert "digital-trade-plan/4.html#item-4-p1" not in codes  # one paragraph: the page's code
     assert not [c for c in codes if c.endswith("index.html")]
     assert addresses.url_of("https://x.org/", "yrd-decision/index.html#art-7") == "https://x.org/yrd-decision/#art-7"
+
+
+# --- the locator: every level's address from its path (docs/architecture.md#locators) -------------
+
+LEGAL, POLICY = addresses.LEGAL, addresses.POLICY
+
+
+@pytest.mark.parametrize(
+    "family, steps, anchor, page, where",
+    [
+        (LEGAL, [("article", 12)], "art-12", "law/12.html", "第十二条"),
+        (LEGAL, [("article", 133, 1)], "art-133-1", "law/133-1.html", "第一百三十三条之一"),
+        (LEGAL, [("article", 1260)], "art-1260", "law/1260.html", "第一千二百六十条"),
+        (LEGAL, [("book", 2)], "book-2", "law/book-2.html", "第二编"),
+        (LEGAL, [("book", 2), ("chapter", 4)], "book-2-chapter-4", "law/book-2-chapter-4.html", "第二编第四章"),
+        (LEGAL, [("chapter", 3)], "chapter-3", "law/chapter-3.html", "第三章"),
+        (LEGAL, [("supplementary", 0)], "supplementary", "law/supplementary.html", "附则"),
+        (LEGAL, [("group", 2), ("article", 5)], "group-2-art-5", "law/group-2-5.html", "二、第五条"),
+        (LEGAL, [("annex", 2)], "annex-2", "law/annex-2.html", "附件2"),
+        (LEGAL, [("annex", 0)], "annex", "law/annex.html", "附件"),
+        (LEGAL, [("table", 1)], "table-1", "law/table-1.html", "附表1"),
+        (POLICY, [("part", 3), ("item", 4)], "part-3-item-4", "law/part-3-4.html", "第三部分第（四）项"),
+        (POLICY, [("item", 4)], "item-4", "law/4.html", "第（四）项"),
+    ],
+)
+def test_every_level_is_addressed_from_its_locator(family, steps, anchor, page, where):
+    loc = addresses.locator("law", family, *steps)
+    assert (loc.anchor, loc.page, loc.where()) == (anchor, page, where)
+    assert addresses.parse_stem(loc.stem, family) == tuple((*s, 0)[:3] for s in steps)
+
+
+def test_units_inside_a_provision_are_on_its_page_and_cited_down_to_the_mu():
+    from sitegen.levels import level
+
+    art = addresses.locator("law", LEGAL, ("article", 12))
+    para = art.child(level(LEGAL, "paragraph"), 2)
+    point = para.child(level(LEGAL, "point"), 3)
+    sub = point.child(level(LEGAL, "subpoint"), 1)
+    assert (sub.anchor, sub.page) == ("art-12-p2-i3-s1", "law/12.html")
+    assert sub.where() == "第十二条第二款第（三）项第1目"
+    sole = art.child(level(LEGAL, "paragraph"), 1, cited=False).child(level(LEGAL, "point"), 3)
+    assert (sole.anchor, sole.where()) == ("art-12-p1-i3", "第十二条第（三）项")  # a sole 款 is not named
+
+
+@pytest.mark.parametrize(
+    "text, family, steps",
+    [
+        ("第十二条第二款第（三）项", LEGAL, (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0))),
+        ("第一百三十三条之一", LEGAL, (("article", 133, 1),)),
+        ("第二编第四章", LEGAL, (("book", 2, 0), ("chapter", 4, 0))),
+        ("第十二条第二款第(三)项第1目", LEGAL, (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0), ("subpoint", 1, 0))),
+        ("第三部分第（四）项", POLICY, (("part", 3, 0), ("item", 4, 0))),
+    ],
+)
+def test_a_citation_reads_back_into_the_steps_that_made_it(text, family, steps):
+    """The inverse of Locator.where, derived from the same table: what cross-references resolve with."""
+    assert addresses.parse_citation(text, family) == steps
+    assert addresses.reference_pattern(family).fullmatch(text)
+    assert addresses.parse_citation("第十二条规定的", family) is None

@@ -9,6 +9,7 @@ import pytest
 
 from .unit_support import load_tree, messages
 from fixtures import PROVISION
+from sitegen import files
 from sitegen.errors import Problems
 
 
@@ -31,13 +32,13 @@ def test_every_problem_in_one_run_with_its_line(tmp_path):
         {
             "content/demo/01.md": PROVISION.format(n=1, label="一").replace("topics: [rencai]", "topics: [nope]"),
             "content/demo/02.md": PROVISION.format(n=2, label="三"),
-            "content/demo/03.md": PROVISION.format(n=3, label="三") + "\n- a list\n",
+            "content/demo/03.md": PROVISION.format(n=3, label="三") + "\n> a quotation\n",
         },
     )
     assert messages(problems, tmp_path) == [
         "content/demo/01.md:5: unknown topic 'nope'",
-        "content/demo/02.md:3: label '三' does not match number 2 (expected '二')",
-        "content/demo/03.md:11: only paragraphs are allowed in a provision body (found bullet list)",
+        "content/demo/02.md:3: label '三' does not match the file name 02.md (expected '二、')",
+        "content/demo/03.md:11: only paragraphs and tables are allowed in a provision body (found blockquote)",
     ]
 
 
@@ -89,8 +90,8 @@ def test_a_document_folder_linked_outside_the_content_folder_is_refused_however_
     monkeypatch.chdir(tmp_path / "content" if form == "dot" else tmp_path)
     content = {"absolute": tmp_path / "content", "relative": Path("content"), "dot": Path(".")}[form]
     problems = Problems()
-    assert load.read_bytes(content / "linked/01.md", problems, content) is None
+    assert files.read_bytes(content / "linked/01.md", problems, content) is None
     [problem] = problems.items
     assert problem.message.startswith("symbolic link to ") and "outside the content folder" in problem.message
-    assert load.read_bytes(content / "inside/01.md", Problems(), content) == (outside / "01.md").read_bytes()
-    assert load.read_bytes(content / "demo/01.md", Problems(), content) == (outside / "01.md").read_bytes()
+    assert files.read_bytes(content / "inside/01.md", Problems(), content) == (outside / "01.md").read_bytes()
+    assert files.read_bytes(content / "demo/01.md", Problems(), content) == (outside / "01.md").read_bytes()
