@@ -22,7 +22,7 @@ from .yamltext import Fields, split_front_matter
 DOCUMENT_FILE = "_document.md"
 ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
 # Where `structure` is not written: policy documents by their type, everything else is 法规型.
-POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施", "要点", "函")
+POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施", "要点")
 
 DOC_FIELDS = {
     "title",
@@ -186,8 +186,28 @@ def parse_sections(body: str, body_line: int, path: Path, problems: Problems) ->
     """A document body → sections, each started by a `{#anchor}` line."""
     sections: list[tuple[str, list[Block]]] = []
     pending: str | None = None
-    for tok in markup.parse_blocks(body):
+    tokens = markup.parse_blocks(body)
+    lines = body.split("\n")
+    rows: list[list[str]] | None = None  # the cells of a table being read, row by row
+    for tok in tokens:
         line = body_line + (tok.map[0] if tok.map else 0)
+        if rows is not None:  # a table of the source: its cells are its text (as in a provision)
+            if tok.type == "tr_open":
+                rows.append([])
+            elif tok.type == "inline":
+                rows[-1].append(markup.plain_text(tok.children or []))
+            elif tok.type == "table_close":
+                table = sections[-1][1][-1]
+                text = "\n".join(" ".join(row) for row in rows)
+                sections[-1][1][-1] = Block("table", 0, table.markdown, text, table.source)
+                rows = None
+            continue
+        if tok.type == "table_open" and sections:
+            assert tok.map is not None
+            source = "\n".join(lines[tok.map[0] : tok.map[1]])
+            sections[-1][1].append(Block("table", 0, source, "", Source(str(path), line)))
+            rows = []
+            continue
         if tok.type in ("heading_open", "paragraph_open"):
             anchor = tok.attrs.get("id")
             if anchor is not None:
@@ -312,7 +332,7 @@ def _maker(path: Path, text: str, parsed: tuple, family: str, numbering: str, to
         for note, note_line in notes:
             if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
                 problems.error(path, note_line, f"note refers to paragraph {note.paragraph}, but the provision has {len(paragraphs)}")
-        if row.key == "part":
+        if row.key == "part":  # its part's heading gives it (sitegen/structure.py)
             shown = ""
         return Provision(
             locator=loc,

@@ -78,7 +78,11 @@ def as_text(doc: Document, site: Site) -> str:
                 out.append(f"{GAP}来源缺少本{unit.level.name}的标题和正文。")
             out.append("")
             continue
-        if unit.kind == "part":  # a part's own text, under its part's heading
+        if unit.own_text:  # a division's own text, under its heading
+            out += [line for p in unit.paragraphs for line in _paragraph_lines(p)] + [""]
+            continue
+        if unit.level.after:  # 附件1 and its title, a line of their own above its text
+            out.append(unit.display_label + (unit.separator if unit.title else "") + unit.title)
             out += [line for p in unit.paragraphs for line in _paragraph_lines(p)] + [""]
             continue
         for para in unit.paragraphs:

@@ -98,8 +98,8 @@ def _squash(text: str) -> str:
 def _provision_text(prov: Provision) -> str:
     body = "".join(p.full_text for p in prov.paragraphs)
     # A part's own text follows its heading; a provision whose beginning the source lost has no label there.
-    labelled = prov.kind != "part" and prov.incomplete != "start"
-    heading = prov.title if prov.level.after else ""  # an 附件's title is the source's, not ours
+    labelled = not prov.own_text and prov.incomplete != "start"
+    heading = prov.title if prov.level.after and not prov.own_text else ""  # an 附件's title is the source's
     return (prov.display_label if labelled else "") + heading + body
 
 

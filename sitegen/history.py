@@ -46,16 +46,6 @@ DOC_NUMBER = re.compile(
     r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［(（][0-9０-９]{4}[〕\]］)）]\s*[0-9０-９]+\s*号[）)]?$"
     r"|^[（(]?[\u4e00-\u9fff]{0,14}令\s*第\s*[0-9０-９一二三四五六七八九十百零〇]+\s*号[）)]?$"
 )
-# Bodies that act, as history lines name them, and how the site names the issuer.
-_MEETING = re.compile(r"第[一二三四五六七八九十]+届|第[一二三四五六七八九十百零〇\d]+次(常务)?会议|会议|常务会议")
-ISSUERS = (
-    ("全国人民代表大会常务委员会", "全国人民代表大会常务委员会"),
-    ("全国人民代表大会", "全国人民代表大会"),
-    ("最高人民法院", "最高人民法院"),
-    ("最高人民检察院", "最高人民检察院"),
-    ("国务院", "国务院"),
-    ("中央军事委员会", "中央军事委员会"),
-)
 ORGAN = re.compile(
     r"(人民代表大会常务委员会|人民代表大会|人民政府|办公厅|委员会|总局|管理局|银行|部|署|局|院|厅|办|会)$"
 )
@@ -66,9 +56,15 @@ CATEGORIES = (
     ("最高人民检察院", "司法解释"),
     ("国务院办公厅", "规范性文件"),
     ("国务院", "行政法规"),
+    ("政务院", "行政法规"),
     ("中央军事委员会", "军事法规"),
 )
-_LOCAL = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|州|县|区)")
+# A local body: a province's (or its capital's) name, or a city's, prefecture's or county's organ.
+_LOCAL = re.compile(
+    r"^(?:中共)?(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南"
+    r"|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
+    r"|^[\u4e00-\u9fff]{2,8}?(?:市|州|县|区)(?:人民|委员会|党委|政府)"
+)
 
 # The type a title ends with, longest first: 实施条例 before 条例, 修正案 before 案.
 DOC_TYPES = (
@@ -188,24 +184,27 @@ def read(lines: list[tuple[int, str]]) -> Facts:
             facts.dates[name] = date
             facts.read.append((number, f"{name} {date}"))
         if not facts.issuer and name in ("date_passed", "date_promulgated", "date_issued"):
-            who = body(text[m.end() :])
+            who = bodies(text[m.end() :])
             if who:
-                facts.issuer = [who]
-                facts.read.append((number, f"issuer {who}"))
+                facts.issuer = who
+                facts.read.append((number, f"issuer {'、'.join(who)}"))
     return facts
 
 
-def body(text: str) -> str | None:
-    """The acting body a history line names, as the site names the issuer: 第九届全国人民代表大会第三次
-    会议通过 → 全国人民代表大会; 国务院第159次常务会议通过 → 国务院; 中华人民共和国国务院令第481号公布 → 国务院."""
-    text = text.strip(" \u3000（）()")
-    for known, name in ISSUERS:
-        if known in text[: len(known) + 12]:
-            return name
-    m = re.match(r"^(?:中华人民共和国)?([\u4e00-\u9fff]{2,20}?)(?:令第|第[一二三四五六七八九十\d]+[届次]|[0-9]|会议|(?:" + _VERBS + "))", text)
-    if m and ORGAN.search(m.group(1)):
-        return _MEETING.sub("", m.group(1))
-    return None
+def bodies(text: str) -> list[str]:
+    """The acting bodies a history line names after its date, as the site names issuers:
+    第九届全国人民代表大会第三次会议通过 → 全国人民代表大会; 国务院第159次常务会议通过 → 国务院;
+    中华人民共和国国务院令第481号公布 → 国务院; 最高人民法院、最高人民检察院公告公布 → both."""
+    text = re.sub(r"第[一二三四五六七八九十百零〇0-9]+届", "", text.strip(" \u3000（）()"))
+    m = re.match(
+        r"^(?:中华人民共和国)?([\u4e00-\u9fff、]{2,40}?)"
+        r"(?:第[一二三四五六七八九十百零〇0-9]+[次号]|令|审判委员会|检察委员会|常务会议|会议|主席团|公告|(?:" + _VERBS + "))",
+        text,
+    )
+    if m is None:
+        return []
+    names = [n.removeprefix("中华人民共和国") for n in m.group(1).split("、") if n]
+    return names if names and all(ORGAN.search(n) for n in names) else []
 
 
 def issuers_in_title(title: str) -> list[str]:
@@ -256,4 +255,4 @@ def short_title(title: str, kind: str) -> str:
     return f"《{name}》"
 
 
-__all__ = ["Facts", "DATE", "is_history", "action", "read", "body", "issuers_in_title", "category", "doc_type", "short_title", "iso"]
+__all__ = ["Facts", "DATE", "is_history", "action", "read", "bodies", "issuers_in_title", "category", "doc_type", "short_title", "iso"]

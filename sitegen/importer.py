@@ -22,7 +22,7 @@ import yaml
 from . import history
 from .errors import shown
 from .levels import LEGAL
-from .plaintext import AFTER_KINDS, ImportError_, Para, Parsed, Point, Unit, parse
+from .plaintext import AFTER_KINDS, ImportError_, Line, Para, Parsed, Point, Unit, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 48  # characters of pinyin before a long title is written by its initials
@@ -76,8 +76,10 @@ def _md(text: str, section: bool = False) -> str:
     that would open a list or a section (`1.`, `-`, `{#`) is escaped too; provision bodies
     have no lists (sitegen/structure.py), so their labels stay as written."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    if re.match(r"^(#|>|=+$|-+$|[-+*]\s|\{)", text) or (section and re.match(r"^\d+[.)]", text)):
+    if re.match(r"^(#|>|=+$|-+$|[-+*]\s|\{)", text):
         text = "\\" + text
+    elif section and re.match(r"^\d+[.)]", text):  # 5. or 5): not a list; the mark is escaped, not the digit
+        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     return text
 
 
@@ -100,9 +102,12 @@ def _table(rows: list[str]) -> list[str]:
     return out
 
 
-def _dates(parsed: Parsed) -> dict[str, str]:
+def _dates(parsed: Parsed) -> dict:
+    """The dates read, as YAML dates (2030-03-01, unquoted), in the order a page lists them."""
+    import datetime as dt
+
     order = ("date_passed", "date_issued", "date_promulgated", "date_amended", "date_effective")
-    return {k: parsed.facts.dates[k] for k in order if k in parsed.facts.dates}
+    return {k: dt.date.fromisoformat(parsed.facts.dates[k]) for k in order if k in parsed.facts.dates}
 
 
 def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None, description: str) -> str:
@@ -136,8 +141,9 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None, de
     front["source"] = src
     if parsed.headings:
         front["divisions"] = [
-            {"heading": (h.label + ("" if h.label.endswith("、") or not h.title else " ") + h.title)}
-            | ({"first": h.first} if h.first else {})
+            {"heading": (h.label + ("" if h.label.endswith(("、", "：", ":")) or not h.title else " ") + h.title)}
+            | ({"number": h.number} if h.row.after else {})  # an 附件's number is its place, not always its label's
+            | ({"first": int(h.first) if h.first.isdigit() else h.first} if h.first else {})
             for h in parsed.headings
         ]
     notes = []
@@ -156,6 +162,8 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None, de
         for item in items:
             if isinstance(item, Para) and item.table is not None:
                 body += _table(item.table)
+            elif isinstance(item, Line) and item.level:  # a heading of the source (## 公告)
+                body.append("#" * max(2, item.level) + " " + _md(parsed.text(item.text)))
             else:
                 body.append(_md(parsed.text(item.text), section=True))
             body.append("")
@@ -168,7 +176,10 @@ def _in_unit(parsed: Parsed, note: str) -> bool:
 
 def provision_file(parsed: Parsed, unit: Unit) -> str:
     front: dict = {}
-    if unit.kind in AFTER_KINDS:
+    own = any((h.row.key, h.number) == (unit.kind, unit.number) for h in parsed.headings)
+    if own:  # a division's own text: its heading gives its label and title
+        pass
+    elif unit.kind in AFTER_KINDS:
         front["label"] = unit.label
         if unit.title:
             front["title"] = unit.title
@@ -190,8 +201,6 @@ def provision_file(parsed: Parsed, unit: Unit) -> str:
             out.append(_md(para.text))
             out += _point_lines(para.points)
         out.append("")
-    if not unit.paras:
-        out.append(_md("（来源中本" + ("条" if unit.kind == "article" else "项") + "没有正文。）"))
     return "---\n" + _yaml(front) + "---\n" + "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -218,17 +227,13 @@ def _article_label(parsed: Parsed, unit: Unit) -> str:
 
 def files(parsed: Parsed, source: str, lines: tuple[int, int] | None, description: str = "") -> dict[str, str]:
     numbers = [u.number for u in parsed.units if u.kind in ("article", "item")]
-    width = len(str(max(numbers))) if numbers else 1
+    width = max(2, len(str(max(numbers)))) if numbers else 2
     out = {"_document.md": document_file(parsed, source, lines, description or DESCRIPTION)}
     for unit in parsed.units:
         stem = unit.stem
         if unit.kind in ("article", "item"):  # zero-padded, so that a folder lists them in order
-            head, _, tail = stem.rpartition("-") if unit.ext else ("", "", stem)
             base = f"{unit.number:0{width}d}" + (f"-{unit.ext}" if unit.ext else "")
-            if unit.scope:
-                base = f"{'group' if unit.kind == 'article' else 'part'}-{unit.scope}-{base}"
-            stem = base
-            del head, tail
+            stem = unit.stem[: len(unit.stem) - len(str(unit.number) + (f"-{unit.ext}" if unit.ext else ""))] + base
         out[f"{stem}.md"] = provision_file(parsed, unit)
     return out
 

@@ -122,11 +122,13 @@ TABLE: tuple[Level, ...] = (
     Level("point", POLICY, "点", "s{n}", "第{n}点", "{n}.",
           (r"(?P<n>[0-9]{1,2})[.．、](?![0-9０-９])", r"[（(](?P<n>[0-9]{1,2})[）)]",
            "(?P<c>[⒈-⒛])", "(?P<c>[①-⑳])")),
-    # both: what stands after the text (附件, 附表, 附录, 附图), each a unit with a page of its own
+    # both: what stands after the text (附件, 附表, 附录, 附图), each a provision with a page of its own,
+    # or, where it holds 条 of its own (an annexed regulation), a division around them
     *(
         Level(key, "", name, f"{key}-{{n}}", f"{name}{{n}}", f"{name}{{n}}",
-              (rf"{name[0]}[ \u3000]*{name[1]}[ \u3000]*(?P<n>{_ARABIC}|{_CN})?(?:[ \u3000]*[：:])?",),
-              single=key, single_cite=name, stem=f"{key}-{{n}}", after=True)
+              (rf"{name[0]}[ \u3000]*{name[1]}[ \u3000]*(?P<n>{_ARABIC}|{_CN})?(?:[ \u3000]*[：:])?",
+               *((r"附[：:]",) if key == "annex" else ())),
+              single=key, single_cite=name, stem=f"{key}-{{n}}", rank=1, heading=True, after=True)
         for key, name in (("annex", "附件"), ("table", "附表"), ("appendix", "附录"), ("figure", "附图"))
     ),
 )  # fmt: skip

@@ -25,7 +25,7 @@ ALLOWED_INLINE = {"text", "softbreak", "em_open", "em_close", "strong_open", "st
 def parser() -> MarkdownIt:
     # html=True so that raw HTML becomes html_* tokens we can reject with a line
     # number, rather than being passed through or silently escaped.
-    md = MarkdownIt("commonmark", {"html": True}).use(attrs_block_plugin)
+    md = MarkdownIt("commonmark", {"html": True}).use(attrs_block_plugin).enable("table")
     md.disable(["image", "autolink"])
     return md
 

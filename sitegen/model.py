@@ -137,6 +137,7 @@ class Provision:
     paragraphs: tuple[Paragraph, ...]
     markdown_file: str  # the file's full text, for the Markdown download
     source: Source
+    own_text: bool = False  # the text of a division, under its heading (a part's own text, an 附件's before its 条)
 
     @property
     def doc(self) -> str:
@@ -185,13 +186,13 @@ class Provision:
 
     @property
     def display_label(self) -> str:
-        """How the text numbers it: 七、 / 第七条 / （四） (a part's own text: none; its heading has it)."""
+        """How the text numbers it: 七、 / 第七条 / （四） / 附件1 (a division's own text: its division's label)."""
         return self.label
 
     @property
     def separator(self) -> str:
         """Between the label and the text in plain text: a full-width space after 第七条, nothing after 七、."""
-        return "\u3000" if self.label.endswith(("条", "件", "表")) or self.label[-1:].isdigit() else ""
+        return "\u3000" if self.label.endswith(("条", "件", "表", "录", "图")) or self.label[-1:].isdigit() else ""
 
     @property
     def name(self) -> str:
@@ -248,6 +249,8 @@ class Division:
     def anchor(self) -> str:
         return self.locator.anchor
 
+    own_text = False  # (a provision may be a division's own text; a division never is)
+
     @property
     def has_page(self) -> bool:
         """编, 章 and 附则 have pages of their own; 节, 分编, group headings and 部分 are on their parent's."""
@@ -269,7 +272,7 @@ class Division:
         (none after 三、); the label alone where the source lost the title."""
         if not self.title:
             return self.label
-        return self.label + ("" if self.label.endswith("、") else " ") + self.title
+        return self.label + ("" if self.label.endswith(("、", "：", ":")) else " ") + self.title
 
     @property
     def provisions(self) -> tuple[Provision, ...]:
@@ -302,7 +305,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading" | "paragraph"
+    kind: str  # "heading" | "paragraph" | "table" (its markdown a table of the source, its text the cells)
     level: int  # heading level; 0 for paragraphs
     markdown: str
     text: str

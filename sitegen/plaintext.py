@@ -44,7 +44,7 @@ REFERENCE_AFTER = set("规的第、和或及至中所款项之，。；：")
 ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff（）()、\s]{2,40}(政府|办公厅|办公室|委员会|总局|管理局|银行|部|署|局|院|厅|会|党委|中心)$")
 REPEAT = 40  # characters of text repeated from another provision that are worth a note (gazette sources)
 # Where `structure` is decided: documents of these types are 公文 (部分 → 项 → 段) unless they number 条.
-POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施", "要点", "通告", "批复", "答复", "解答", "安排", "纪要")
+POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施", "要点")
 
 
 AFTER_KINDS = tuple(row.key for row in AFTER_LEVELS)  # 附件, 附表 …: units after the text
@@ -82,6 +82,7 @@ class Line:
     text: str
     blank_before: bool
     last: int = 0  # the last source line joined into it
+    level: int = 0  # a Markdown heading's level (# 1, ## 2) where the source marks headings so
 
     def __post_init__(self) -> None:
         self.last = self.last or self.number
@@ -119,6 +120,7 @@ class Unit:
     label: str = ""  # as the source writes it
     title: str = ""  # an 附件's title; a plan item's lead sentence
     scope: int = 0  # the group (or part) its number restarts in, where numbers restart
+    within: str = ""  # the 附件 a 条 stands in, where an annexed regulation has 条 of its own: annex-1
     paras: list[Para] = field(default_factory=list)
     notes: list[tuple[int | None, str]] = field(default_factory=list)  # (paragraph, text)
 
@@ -129,6 +131,8 @@ class Unit:
             return f"{self.kind}-{self.number}" if self.number else self.kind
         if self.kind == "part":
             return f"part-{self.number}"
+        if self.within:
+            return f"{self.within}-{base}"
         if self.scope:
             return f"{'group' if self.kind == 'article' else 'part'}-{self.scope}-{base}"
         return base
@@ -207,7 +211,7 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
             parsed.flag(n, f"{s[:30]!r} is markup of the page the text was copied from: left out", f"来源中的排版标记“{s[:30]}”不是正文，未收入。")
             continue
         m = HEADING_MARK.match(s)
-        physical.append(Line(n, s[m.end() :].strip() if m else s, blank))
+        physical.append(Line(n, s[m.end() :].strip() if m else s, blank, level=len(m.group().strip()) if m else 0))
         blank = False
     together = sum(1 for ln in physical[1:] if not ln.blank_before and not TABLE_ROW.match(ln.text))
     parsed.wrapped = together >= 3 and together > 0.2 * len(physical)
@@ -281,9 +285,17 @@ def _open(text: str) -> bool:
 
 
 def _head(lines: list[Line], parsed: Parsed) -> list[Line]:
-    """Title, history lines, and what follows them; returns the rest."""
+    """Title, history lines, and what follows them; returns the rest. The title is the first line,
+    or, where the source marks headings (#), its first level-1 heading: text before it is kept as a
+    front section (a 公告 printed above the title)."""
     if not lines:
         raise ImportError_(1, "the source has no text")
+    at = next((i for i, ln in enumerate(lines) if ln.level == 1), 0)
+    if at:
+        name = "announcement" if any("公告" in ln.text for ln in lines[:at]) else "front"
+        parsed.sections[name] = list(lines[:at])
+        parsed.flag(lines[0].number, f"text before the title: kept as the section {{#{name}}}")
+    lines = lines[at:]
     first = lines[0]
     if _starts_unit(first.text) or len(first.text) > 100 or first.text.endswith(("。", "；", "，")):
         raise ImportError_(first.number, "no title found: the source should start with the document's title")
@@ -370,9 +382,15 @@ def parse(text: str, first: int = 1, last: int | None = None) -> Parsed:
     _closing(parsed)
     if not parsed.units and not any(parsed.sections.values()):
         raise ImportError_(parsed.title_line, "no text after the title: is this one document's text?")
+    if not parsed.units and not parsed.doc_type:
+        raise ImportError_(
+            parsed.title_line,
+            "no provisions found (no 第一条, no 一、) and the title names no type of document (条例, 决定, 批复 …): "
+            "is this a law, a regulation or a policy document?",
+        )
     if not parsed.units:
         parsed.flag(parsed.title_line, "no provisions found (no 第一条, no 一、): the whole text is kept as the document's text")
-    if parsed.wrapped:
+    if parsed.wrapped or parsed.joined:  # a printed page's extraction: a block may repeat across a break
         _repeats(parsed)
     _facts(parsed)
     return parsed
@@ -406,7 +424,8 @@ class _Body:
         self.parsed, self.lines = parsed, lines
         self.family = parsed.family
         self.unit: Unit | None = None
-        self.annex = False  # inside an 附件: everything is its text
+        self.annex = False  # inside an 附件: everything is its text, or its own 条
+        self.annex_holder: Unit | None = None  # the 附件 whose 条 these are
         self.front: list[Line | Para] = []
         self.expected: tuple[int, int] = (0, 0)  # the last 条 (or 项) number seen
         self.group = 0  # the current group heading's (or part's) number
@@ -422,6 +441,14 @@ class _Body:
     def heading(self, i: int) -> tuple[Level, Label, str, int] | None:
         """A division heading at line i: (row, label, title, lines used)."""
         text = self.lines[i].text
+        nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+        after = self.lines[i + 2].text if i + 2 < len(self.lines) else ""
+        group = level(self.family, "group" if self.family == LEGAL else "part")
+        if self.family == POLICY:  # 一、: a part, wherever its number comes next (its heading may be long)
+            found = parse_label(text, group)
+            if found is not None and found.number and (found.number == self.group + 1 or _heading_like(text)):
+                return group, found, text[found.end :], 1
+            return None
         if len(text) > 60 or text.endswith(tuple(SENTENCE)):
             return None
         found = first_label(text, self.heading_rows)
@@ -430,31 +457,31 @@ class _Body:
             if rest and rest[0] not in " \t\u3000\u2002" and found.level.key != "supplementary":
                 return None
             title = text[found.end :].strip()
-            if not title and found.level.key != "supplementary" and i + 1 < len(self.lines):
-                nxt = self.lines[i + 1].text
-                if len(nxt) <= 30 and not nxt.endswith(tuple(SENTENCE)) and not _starts_unit(nxt):
-                    return found.level, found, nxt, 2  # 第一章 | 总则 on two lines
+            # a title the source wraps onto the next line: 第八章 特别程序中…的没收程序 | 和视听资料 …
+            wraps = nxt and not _starts_unit(nxt) and (not after or self.unit_starts(after))
+            if wraps and (_heading_like(nxt, 30) or title and title[-1] not in ENDS and len(nxt) <= 40 and "。" not in nxt):
+                return found.level, found, (title + " " + nxt).strip() if title else nxt, 2
             return found.level, found, title, 1
-        group = level(self.family, "group" if self.family == LEGAL else "part")
         found = parse_label(text, group)
         if found is None or found.number == 0:
             return None
         title = text[found.end :]
-        if self.family == POLICY:
-            return group, found, title, 1
         # 一、管辖: a group heading only where a 条 (or another heading) follows it
         if len(title) > 30 or not title or re.search("[。；，：]", title):
             return None
-        nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
-        if _article_label(nxt, self.article, None) is None and first_label(nxt, self.heading_rows) is None:
+        if not self.unit_starts(nxt):
             return None
         return group, found, title, 1
+
+    def unit_starts(self, text: str) -> bool:
+        """A 条 or a division heading starts this line."""
+        return _article_label(text, self.article, None) is not None or first_label(text, self.heading_rows) is not None
 
     # -- the walk -------------------------------------------------------------------
 
     def walk(self) -> None:
         i = 0
-        lines = self.lines
+        lines, parsed = self.lines, self.parsed
         while i < len(lines):
             line = lines[i]
             t = line.text
@@ -469,10 +496,17 @@ class _Body:
             if after is not None:
                 i += self.start_annex(i, *after)
                 continue
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
             if self.annex:
-                self.add_text(line)
+                if not self.annex_article(line):
+                    self.add_text(line, nxt)
                 i += 1
                 continue
+            if line.level and self.unit is not None and self.unit.paras and _open(self.unit.paras[-1].text):
+                j = _interleaved(lines, i, self.unit, parsed)
+                if j != i:
+                    i = j
+                    continue
             found = self.heading(i)
             if found is not None:
                 row, label, title, used = found
@@ -482,7 +516,7 @@ class _Body:
             if self.start_unit(line):
                 i += 1
                 continue
-            self.add_text(line)
+            self.add_text(line, nxt)
             i += 1
         self.finish()
 
@@ -497,12 +531,12 @@ class _Body:
                 rest = ""
                 if 0 <= stop < len(title) - 1:
                     title, rest = title[: stop + 1], title[stop + 1 :]
-                heading = Heading(row, label.number, label.text, parsed.text(title), line.number, len(parsed.units))
+                heading = Heading(row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units))
                 parsed.headings.append(heading)
                 if rest:
                     self.part_text(label.number, line, rest)
                 return
-        parsed.headings.append(Heading(row, label.number, label.text, parsed.text(title), line.number, len(parsed.units)))
+        parsed.headings.append(Heading(row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units)))
         self.unit = None
 
     def start_annex(self, i: int, found: Label, title: str) -> int:
@@ -520,8 +554,37 @@ class _Body:
                 title, used = nxt, 2
         self.unit = Unit(kind, number, line.number, label=parsed.text(found.text), title=parsed.text(title))
         parsed.units.append(self.unit)
-        self.annex = True
+        self.annex, self.annex_holder = True, None
         return used
+
+    def annex_article(self, line: Line) -> bool:
+        """A 条 of a regulation annexed in full (附件 … 第一条 …): the 附件 becomes a division around
+        its 条, numbered within it (annex-1-1); what stands before its 第一条 is the 附件's own text."""
+        parsed, holder = self.parsed, self.annex_holder
+        if self.family != LEGAL or parsed.numbering != "第一条":
+            return False
+        if holder is None:
+            found = _article_label(line.text, self.article, None)
+            if found is None or (found.number, found.ext) != (1, 0) or self.unit is None:
+                return False
+            annex = self.unit
+            at = parsed.units.index(annex)
+            row = next(r for r in AFTER_LEVELS if r.key == annex.kind)
+            parsed.headings.append(Heading(row, annex.number, annex.label, annex.title, annex.line, at))
+            if not annex.paras:  # nothing before its 第一条: the division starts at it
+                parsed.units.remove(annex)
+            self.annex_holder = holder = annex
+            self.expected = (0, 0)
+        found = _article_label(line.text, self.article, self.expected)
+        if found is None:
+            return False
+        self.expected = (found.number, found.ext)
+        self.unit = Unit("article", found.number, line.number, ext=found.ext, label=parsed.text(found.text), within=holder.stem)
+        parsed.units.append(self.unit)
+        rest = line.text[found.end :].strip()
+        if rest:
+            self.unit.paras.append(Para(line.number, parsed.text(rest)))
+        return True
 
     def start_unit(self, line: Line) -> bool:
         """A line that starts a 条 (or a 公文's 项); the text after its label is its first 款."""
@@ -551,9 +614,14 @@ class _Body:
                     f"number out of sequence: {found.text} after {self.article.cite_of(*self.expected) if self.family == LEGAL else self.expected[0]}",
                     f"来源第{line.number}行的序号不连续，依来源保留。",
                 )
-        self.expected = (number, ext)
         kind = self.numbered_unit
-        self.unit = Unit(kind, number, line.number, ext=ext, label=found.text, scope=self.group)
+        if any(u.kind == kind and (u.number, u.ext, u.scope) == (number, ext, self.group) for u in parsed.units) and not (
+            self.restart or number == 1 and self.group
+        ):  # the same number again, with no division to restart in: text of the unit before, not a unit
+            parsed.flag(line.number, f"{found.text} repeats a number already used: kept as text of the unit before it")
+            return False
+        self.expected = (number, ext)
+        self.unit = Unit(kind, number, line.number, ext=ext, label=parsed.text(found.text), scope=self.group)
         parsed.units.append(self.unit)
         rest = t[found.end :].strip() if self.family == LEGAL else t[found.end :]
         if self.family == POLICY:
@@ -593,15 +661,17 @@ class _Body:
         unit.paras.append(Para(line.number, self.parsed.text(text)))
         self.unit = unit
 
-    def add_text(self, line: Line) -> None:
+    def add_text(self, line: Line, nxt: Line | None = None) -> None:
+        """A line of text: the rest of a sentence a page break cut, a point (项, 目), a further
+        paragraph of a point, or a new 款; before the first unit, front text."""
         parsed, t = self.parsed, line.text
         unit = self.unit
         if unit is None:
             if self.family == POLICY and parsed.headings and parsed.headings[-1].row.key == "part" and not self.annex:
                 self.part_text(parsed.headings[-1].number, line, t)
                 return
-            if self.front and isinstance(self.front[-1], Line) and parsed.wrapped and _open(self.front[-1].text):
-                prev = self.front[-1]
+            prev = self.front[-1] if self.front else None
+            if isinstance(prev, Line) and not prev.level and _breaks_sentence(prev.text, line, parsed.wrapped):
                 _join_across(prev.text, line, parsed, None)
                 self.front[-1] = Line(prev.number, prev.text + t, False, line.last)
                 return
@@ -609,32 +679,42 @@ class _Body:
             return
         text = parsed.text(t)
         # A point: 项 （一）/一、 or 目 1. inside a 款 (not at the start of a 条, not in an 附件)
-        rows = (level(self.family, "point"), *((level(LEGAL, "subpoint"),) if self.family == LEGAL else ()))
-        found = None
-        if unit.paras and not self.annex:
-            found = next((f for row in rows for f in [parse_label(text, row)] if f is not None), None)
-            if found is not None and found.level.key == "point" and found.form == 1 and unit.kind == "article" and parsed.numbering == "一、":
-                found = None  # in a decision numbered 一、, 一、 is a 条, not a 项
+        found = self.point_label(unit, text)
         if found is not None:
             self.add_point(unit, found, text, line)
             return
         last = unit.paras[-1] if unit.paras else None
         point = _last_point(last) if last is not None else None
-        if point is not None and _open(point.text if not point.more else point.more[-1]):
-            if parsed.wrapped:
-                _join_across(point.more[-1] if point.more else point.text, line, parsed, unit)
+        if point is not None:
+            end = point.more[-1] if point.more else point.text
+            if _breaks_sentence(end, line, parsed.wrapped):
+                _join_across(end, line, parsed, unit)
                 if point.more:
                     point.more[-1] += text
                 else:
                     point.text += text
-            else:
-                point.more.append(text)  # a 项 that runs to a second paragraph
-            return
-        if last is not None and last.table is None and parsed.wrapped and _open(last.text if not last.points else "。"):
+                return
+            # the list goes on after this line (its next label follows), or the point does not end
+            # its list (…；): a further paragraph of the point
+            following = self.point_label(unit, parsed.text(nxt.text)) if nxt is not None else None
+            if end.endswith(("；", "：", "，", ";", ":")) or (following is not None and following.number > point.label.number):
+                point.more.append(text)
+                return
+        elif last is not None and last.table is None and _breaks_sentence(last.text, line, parsed.wrapped):
             _join_across(last.text, line, parsed, unit)
             last.text += text
             return
         unit.paras.append(Para(line.number, text))
+
+    def point_label(self, unit: Unit, text: str) -> Label | None:
+        """The label of a 项 or 目 that `text` starts with, where one can stand: after a 款's first line."""
+        if not unit.paras or self.annex:
+            return None
+        rows = (level(self.family, "point"), *((level(LEGAL, "subpoint"),) if self.family == LEGAL else ()))
+        found = next((f for row in rows for f in [parse_label(text, row)] if f is not None), None)
+        if found is not None and found.level.key == "point" and found.form == 1 and unit.kind == "article" and self.parsed.numbering == "一、":
+            return None  # in a decision numbered 一、, 一、 is a 条, not a 项
+        return found
 
     def add_point(self, unit: Unit, found: Label, text: str, line: Line) -> None:
         para = unit.paras[-1]
@@ -675,6 +755,13 @@ class _Body:
     def finish(self) -> None:
         parsed = self.parsed
         front = self.front
+        if parsed.headings and not any(u.kind not in AFTER_KINDS for u in parsed.units):
+            # headings with no 条 under them (a technical standard's 总则, 附则): text in its place
+            for h in parsed.headings:
+                sep = "" if h.label.endswith(("、", "：", ":")) or not h.title else " "
+                front.append(Line(h.line, h.label + sep + h.title, True))
+            front.sort(key=lambda item: item.number if isinstance(item, Line) else item.line)
+            parsed.headings = []
         name = "preamble"
         if self.family == POLICY and front and isinstance(front[0], Line) and front[0].text.endswith(("：", ":")):
             parsed.sections["addressee"] = [front[0]]
@@ -691,6 +778,49 @@ class _Body:
 
 
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _heading_like(text: str, most: int = 30) -> bool:
+    """Short, with no sentence punctuation: a heading or a title, not a sentence."""
+    return len(text) <= most and not any(c in text for c in SENTENCE)
+
+
+def _breaks_sentence(prev: str, line: Line, wrapped: bool) -> bool:
+    """Does a blank line fall inside a sentence, so that `line` is the rest of `prev` (a page or
+    column break: 工作部 | 署，有序推进)? Where the source is hard-wrapped, wherever `prev` stops
+    mid-sentence; where each paragraph is one line, a paragraph may also end without punctuation
+    (a name in a list, a heading), so only a long line that stops mid-sentence, or at a comma,
+    before a line that does not read as a short heading of its own."""
+    if not prev or prev.endswith(tuple(ENDS)) or line.level or _starts_unit(line.text):
+        return False
+    if wrapped:
+        return True
+    text = line.text
+    heading_like = len(text) <= 12 and not any(c in text for c in SENTENCE)
+    clause = len(prev) >= 20 or any(c in prev for c in "，、,")  # a sentence under way, not a name
+    return clause and not heading_like
+
+
+def _interleaved(lines: list[Line], i: int, unit: Unit, parsed: Parsed) -> int:
+    """A heading inside an unfinished sentence of a provision: a block from elsewhere (an
+    interleaved 公告) up to its date line. Moved to the front text; returns the next index."""
+    end = i
+    while end < len(lines) and (end == i or not DATE_LINE.match(lines[end].text) and not _starts_unit(lines[end].text[:6])):
+        end += 1
+    if end >= len(lines) or not DATE_LINE.match(lines[end].text):
+        return i  # no date line to end it: not taken as interleaved
+    block = lines[i : end + 1]
+    name = "announcement" if "公告" in block[0].text else "interleaved"
+    parsed.sections.setdefault(name, []).extend(block)
+    a, b = block[0].number, block[-1].last
+    parsed.moved.append((a, b))
+    parsed.flag(
+        a,
+        f"lines {a}-{b} ({block[0].text[:20]}…) interrupt {unit.label} mid-sentence: moved to the front text as {{#{name}}}",
+        f"来源第{a}—{b}行（{block[0].text[:20]}……）插在{unit.label}的句子中间，本版已移至文首，原句接排。",
+        unit,
+    )
+    return end + 1
 
 
 def _open_lead(unit: Unit) -> bool:

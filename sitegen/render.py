@@ -199,7 +199,10 @@ class RenderedMarkdown:
     def _render_group(self, owner: Provision | Section, unlinked: frozenset[str]) -> None:
         linked = set(unlinked)  # once per provision or section
         if isinstance(owner, Section):
-            for block in owner.blocks:  # a heading is never linked
+            for block in owner.blocks:  # a heading is never linked, nor a table's cells
+                if block.kind == "table":
+                    self.made[id(block)] = Markup(body_parser().render(block.markdown))
+                    continue
                 matcher = self.matcher if block.kind == "paragraph" else None
                 self.made[id(block)] = Markup(markup.render_inline(block.markdown, matcher, _term_href, linked))
             return

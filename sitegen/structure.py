@@ -242,8 +242,8 @@ def parse_body(
         (markdown, text, _), rest = lines[0], lines[1:]
         items = _freeze(walk.points(rest), loc, walk, family) if rest else ()
         out.append(Paragraph(loc, markdown, text, source, items))
-    if not out:
-        problems.error(path, body_line, "the provision has no text")
+    if not out and not provision.level.after:  # an 附件 may be its title alone (the source lost its table)
+        problems.warn(path, body_line, "the provision has no text (shown with a note that the source has none)")
     return tuple(out)
 
 
@@ -316,7 +316,14 @@ def read_divisions(f: Any, family: str) -> list[DivisionEntry]:
                 )
                 continue
             title = heading[found.end :].strip()  # "" for a heading that is its label alone: 附则
-            out.append(DivisionEntry(found.level, found.number, found.text, title, first_stem, tuple(missing), line))
+            number = found.number
+            given = entry.get("number")
+            if given is not None:  # an 附件 numbered by its place (附件, 附件：): the number it has here
+                if isinstance(given, bool) or not isinstance(given, int) or (number and given != number):
+                    df.error("number", f"'number' must be the number of {found.text} (a whole number)")
+                else:
+                    number = given
+            out.append(DivisionEntry(found.level, number, found.text, title, first_stem, tuple(missing), line))
             continue
         name, number = df.str("level", required=False), entry.get("number")
         row = names.get(name or "")
@@ -351,8 +358,7 @@ class _Node:
 def _order(family: str, raw: Raw) -> tuple:
     """Reading order: 条 (or 项) by their numbers, then 附件, 附表, 附录 and 附图."""
     kinds = {row.key: i for i, row in enumerate(AFTER_LEVELS, 1)}
-    last = raw.path[-1][0]
-    return (kinds.get(last, 0), tuple((n, x) for _, n, x in raw.path))
+    return (kinds.get(raw.path[0][0], 0), tuple((n, x) for _, n, x in raw.path))  # an 附件's 条 with it
 
 
 def build_tree(
@@ -364,7 +370,10 @@ def build_tree(
     problems: Problems,
 ) -> tuple[Division | Provision, ...]:
     """The provisions in reading order, placed in their divisions, each unit with its locator."""
-    floating = [r for r in raws if r.path[-1][0] == "part"]  # a part's own text: placed with its part
+    # A division's own text (a part's, an 附件's before its 条): the provision whose file names the
+    # division itself (part-3.md, annex-1.md beside annex-1-1.md …), placed with its division.
+    heads = {(e.row.key, e.number) for e in entries}
+    floating = [r for r in raws if len(r.path) == 1 and (r.path[0][0], r.path[0][1]) in heads]
     ordered = sorted((r for r in raws if r not in floating), key=lambda r: _order(family, r))
     by_stem = {r.stem: r for r in raws}
     index = {id(r): i for i, r in enumerate(ordered)}
@@ -397,7 +406,7 @@ def build_tree(
             floating.remove(first)
     sequence += ordered[done:]
     for raw in floating:
-        problems.error(raw.file, 1, f"{raw.stem}.md is a part's own text, but no division names it as 'first'")
+        problems.error(raw.file, 1, f"{raw.stem}.md is a division's own text, but its division does not name it as 'first'")
 
     # Nesting by rank; locators where numbers restart.
     restarting = _restarting(entries)
@@ -490,12 +499,12 @@ def _provision(raw: Raw, family: str, trail: tuple[_Node, ...], problems: Proble
         if holder is not None and holder.locator is not None:
             context = holder.locator.path
     prov = raw.make(Locator(raw.file.parent.name, steps, len(steps), context))
-    if prov is not None and row.key == "part":  # a part's own text: addressed, labelled and titled as its part
-        holder = next((n for n in reversed(holders) if n.entry and n.entry.row.key == "part"), None)
-        if holder is None or holder.entry is None or holder.entry.number != steps[-1].number:
-            problems.error(raw.file, 1, f"{raw.stem}.md is the text of {steps[-1].name}, but it is not in that part")
-        else:
-            prov = replace(prov, label=holder.entry.label, title=holder.entry.title or "")
+    own = holders[-1] if holders and holders[-1].entry is not None else None
+    if prov is not None and own is not None and own.entry is not None and (own.entry.row.key, own.entry.number) == (row.key, steps[-1].number) and len(steps) == 1:
+        # a division's own text: addressed, labelled and titled as its division
+        prov = replace(prov, label=own.entry.label, title=own.entry.title or "", own_text=True)
+    elif prov is not None and row.key == "part":
+        problems.error(raw.file, 1, f"{raw.stem}.md is the text of {steps[-1].name}, but no division of the document is that part")
     return prov
 
 
