@@ -71,7 +71,9 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
 
 
 def import_command(argv: list[str]) -> int:
-    """`build.py import FILE... [--content DIR] [--site FILE] [--slug SLUG] [--force] [--lines A-B]` (sitegen/importer.py)."""
+    """`build.py import FILE... [--content DIR] [--site FILE] [--slug SLUG] [--force] [--lines A-B]`.
+
+    (sitegen/importer.py)"""
     parser = argparse.ArgumentParser(
         prog="build.py import",
         description="Import the plain text of laws, regulations or policy documents into content/, one folder each.",
@@ -87,9 +89,7 @@ def import_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from sitegen import importer
 
-    return importer.run(
-        args.sources, args.content, slug=args.slug, force=args.force, lines=args.lines, site=args.site
-    )
+    return importer.run(args.sources, args.content, slug=args.slug, force=args.force, lines=args.lines, site=args.site)
 
 
 def main(argv: list[str] | None = None) -> int:

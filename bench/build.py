@@ -11,7 +11,7 @@ and, alternating with our runs, the wall time of Hugo building the same pages
 (`../shared/peers/make_peer_sites.py`; Debian's `hugo`, installed if missing), so
 the figure that matters is a ratio from one run on one machine.
 
-DESIGN.md §5: without the search index at most 2× Hugo's time; with it at most
+docs/architecture.md#quality-bars: without the search index at most 2× Hugo's time; with it at most
 800 ms. Not a test: it prints figures (see bench/README.md).
 
     python bench/build.py [--runs 7]
@@ -103,7 +103,7 @@ def main() -> int:
         f"ratio without search index (median wall / Hugo's median wall): "
         f"{statistics.median(plain) / statistics.median(hugo_walls):.2f}×"
     )
-    print("targets (DESIGN.md §5): without search ≤ 2× Hugo, with search ≤ 800 ms (median)")
+    print("targets (docs/architecture.md#quality-bars): without search ≤ 2× Hugo, with search ≤ 800 ms (median)")
     return 0
 
 

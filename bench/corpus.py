@@ -59,7 +59,13 @@ nav: []
 def run(args: list[str], log: Path) -> tuple[int, float]:
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as fh:
-        proc = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, env=python_env(), stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), *args],
+            cwd=ROOT,
+            env=python_env(),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     return proc.returncode, time.perf_counter() - started
 
 
@@ -103,7 +109,7 @@ def omitted_lines(doc_file: Path) -> set[int]:
     text = doc_file.read_text(encoding="utf-8")
     out: set[int] = set()
     m = re.search(r"^  omitted:\n((?:  - .*\n)+)", text, re.M)
-    for item in (m.group(1).split("\n") if m else []):
+    for item in m.group(1).split("\n") if m else []:
         value = item.strip().removeprefix("- ").strip("'\"")
         if "-" in value:
             a, b = value.split("-")
@@ -131,32 +137,54 @@ def main() -> None:
         (content / "topics.yaml").write_text("- {slug: falv, name: 法律, description: 法律。}\n", encoding="utf-8")
         site.write_text(SITE, encoding="utf-8")
 
-        code, took = run(["import", *map(str, sources), "--content", str(content), "--site", str(site), "--force"], work / "import.log")
+        code, took = run(
+            ["import", *map(str, sources), "--content", str(content), "--site", str(site), "--force"],
+            work / "import.log",
+        )
         log = (work / "import.log").read_text(encoding="utf-8")
-        refused = [ln for ln in log.splitlines() if re.search(r"\.txt:\d+: (no title|no text|not valid UTF-8|cannot read)", ln)]
+        refused = [
+            ln for ln in log.splitlines() if re.search(r"\.txt:\d+: (no title|no text|not valid UTF-8|cannot read)", ln)
+        ]
         duplicates = [ln for ln in log.splitlines() if "the same text as" in ln]
         folders = [p for p in content.iterdir() if (p / "_document.md").is_file()]
-        print(f"\nimport: {len(sources)} texts in {took:.1f} s → {len(folders)} documents "
-              f"({len(duplicates)} duplicate texts imported once, {len(refused)} refused)")
+        print(
+            f"\nimport: {len(sources)} texts in {took:.1f} s → {len(folders)} documents "
+            f"({len(duplicates)} duplicate texts imported once, {len(refused)} refused)"
+        )
         for line in refused:
             print(f"  refused: {line}")
 
-        code, build_took = run(["--content", str(content), "--site", str(site), "--out", str(out), "--no-search"], work / "build.log")
-        errors = [ln for ln in (work / "build.log").read_text(encoding="utf-8").splitlines() if re.match(r"^\S+:\d+: (?!warning)", ln)]
+        code, build_took = run(
+            ["--content", str(content), "--site", str(site), "--out", str(out), "--no-search"], work / "build.log"
+        )
+        errors = [
+            ln
+            for ln in (work / "build.log").read_text(encoding="utf-8").splitlines()
+            if re.match(r"^\S+:\d+: (?!warning)", ln)
+        ]
         failing = {Path(ln.split(":")[0]).relative_to(content).parts[0] for ln in errors if ln.startswith(str(content))}
         if failing:  # build the others, so that the figures below cover every document that builds
             for slug in failing:
                 text = site.read_text(encoding="utf-8")
                 site.write_text(text.replace(f"  - {slug}\n", ""), encoding="utf-8")
-            code, build_took = run(["--content", str(content), "--site", str(site), "--out", str(out), "--no-search"], work / "build.log")
+            code, build_took = run(
+                ["--content", str(content), "--site", str(site), "--out", str(out), "--no-search"], work / "build.log"
+            )
         built = [p for p in folders if p.name not in failing] if code == 0 else []
         warnings = sum(1 for ln in (work / "build.log").read_text(encoding="utf-8").splitlines() if ": warning: " in ln)
         print(f"build: {len(built)} of {len(folders)} documents built in {build_took:.1f} s ({warnings} warnings)")
         for line in errors[:20]:
             print(f"  not built: {line}")
 
-        code, check_took = run(["check", "--content", str(content), "--site", str(site), "--out", str(out), "--no-search"], work / "check.log")
-        problems = [ln for ln in (work / "check.log").read_text(encoding="utf-8").splitlines() if re.match(r"^\S+:\d+: (?!warning)", ln) or "missing from the built site" in ln or "broken" in ln]
+        code, check_took = run(
+            ["check", "--content", str(content), "--site", str(site), "--out", str(out), "--no-search"],
+            work / "check.log",
+        )
+        problems = [
+            ln
+            for ln in (work / "check.log").read_text(encoding="utf-8").splitlines()
+            if re.match(r"^\S+:\d+: (?!warning)", ln) or "missing from the built site" in ln or "broken" in ln
+        ]
         by_doc: Counter[str] = Counter()
         for ln in problems:
             m = re.search(r": ([a-z0-9-]+): ", ln) or re.search(r"/content/([a-z0-9-]+)/", ln)
@@ -183,7 +211,9 @@ def main() -> None:
             published += len(got)
             exact += sum(1 for a, b in zip(want, got, strict=False) if a == b) if len(want) == len(got) else 0
             if want != got and len(label_misses) < 10:
-                first = next((f"{a} ≠ {b}" for a, b in zip(want, got, strict=False) if a != b), f"{len(want)} vs {len(got)}")
+                first = next(
+                    (f"{a} ≠ {b}" for a, b in zip(want, got, strict=False) if a != b), f"{len(want)} vs {len(got)}"
+                )
                 label_misses.append(f"{folder.name}: {first}")
             txt = (out / folder.name / f"{folder.name}.txt").read_text(encoding="utf-8")
             published_lines = ["".join(ln.split()) for ln in txt.translate(ZERO_WIDTH).split("\n") if ln.strip()]

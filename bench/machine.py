@@ -26,7 +26,7 @@ def python_env() -> dict[str, str]:
     return env
 
 
-# --- the peer: Hugo building the same pages (DESIGN.md §5 states speed as a ratio to it) ---------
+# --- the peer: Hugo building the same pages (docs/architecture.md#quality-bars states speed as a ratio to it) ---------
 
 PEERS = Path(__file__).resolve().parents[2] / "shared" / "peers" / "make_peer_sites.py"
 

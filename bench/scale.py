@@ -11,7 +11,7 @@ already are linked, not written again) and for a first build (into an empty
 folder, as a fresh checkout or CI builds), alternating with Hugo building the
 same pages into its output folder.
 
-DESIGN.md §5: 100 copies (about 4,500 pages) in about 4 s (what Hugo needs
+docs/architecture.md#quality-bars: 100 copies (about 4,500 pages) in about 4 s (what Hugo needs
 for the same pages here), at most 300 MB, and cost growing linearly.
 
     python bench/scale.py                 # N = 1, 10, 100
@@ -165,7 +165,7 @@ def main() -> int:
             f"(per page {w0 / p0 * 1000:.2f} → {w1 / p1 * 1000:.2f} ms)"
         )
     print(
-        "targets (DESIGN.md §5, issue 13): 100 copies ≤ 0.8× Hugo and ≤ 300 MB; real site ≤ 2× Hugo; "
+        "targets (docs/architecture.md#quality-bars, issue 13): 100 copies ≤ 0.8× Hugo and ≤ 300 MB; real site ≤ 2× Hugo; "
         "10 → 100 copies within ×10 time and memory"
     )
     return 0

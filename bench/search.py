@@ -3,7 +3,7 @@
 
     python bench/search.py [--runs 7] [--copies 100]
 
-Prints figures, asserts nothing. Budgets (DESIGN.md §5, issues 5 and 14):
+Prints figures, asserts nothing. Budgets (docs/architecture.md#quality-bars, issues 5 and 14):
 
 - build with the search index ≤ 800 ms wall (median of `python build.py` runs,
   as its timing line reports; the build without it is shown for comparison);

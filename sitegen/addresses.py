@@ -147,7 +147,7 @@ def _stem(path: tuple[Step, ...]) -> str:
 
 def locator(doc: str, family: str, *steps: tuple[str, int] | tuple[str, int, int], page: bool = True) -> Locator:
     """A locator written out: locator("yrd-decision", LEGAL, ("article", 7), ("paragraph", 2))."""
-    path = tuple(Step(level(family, s[0]), s[1], s[2] if len(s) > 2 else 0) for s in steps)  # type: ignore[misc]
+    path = tuple(Step(level(family, s[0]), s[1], s[2] if len(s) > 2 else 0) for s in steps)
     return Locator(doc, path, len(path) if page else 0)
 
 

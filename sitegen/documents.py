@@ -52,7 +52,9 @@ RANGE = re.compile(r"^\s*(\d+)\s*[-–—~～至]\s*(\d+)\s*$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
-def load_document(folder: Path, topics: dict[str, Topic], problems: Problems, root: Path | None = None) -> Document | None:
+def load_document(
+    folder: Path, topics: dict[str, Topic], problems: Problems, root: Path | None = None
+) -> Document | None:
     """A document folder; `root` is the content folder (default: the folder's parent)."""
     root = folder.parent if root is None else root
     path = folder / DOCUMENT_FILE
@@ -129,7 +131,11 @@ def _range(value: Any) -> tuple[int, int] | None:
             return int(m.group(1)), int(m.group(2))
         if value.strip().isdigit():
             return int(value), int(value)
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
         return value[0], value[1]
     return None
 
@@ -167,7 +173,12 @@ def _source(data: Any, f: Fields) -> dict[str, Any]:
 
     dropped = []
     for value in source.get("dropped") or []:
-        if isinstance(value, dict) and isinstance(value.get("line"), int) and isinstance(value.get("text"), str) and value["text"]:
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("line"), int)
+            and isinstance(value.get("text"), str)
+            and value["text"]
+        ):
             dropped.append((value["line"], value["text"]))
         else:
             f.error("source", "each entry of source 'dropped' is {line: N, text: the characters left out}")
@@ -270,12 +281,18 @@ def _provision_files(
     return out
 
 
-def _maker(path: Path, text: str, parsed: tuple, family: str, numbering: str, topics: dict[str, Topic], problems: Problems):
+def _maker(
+    path: Path, text: str, parsed: tuple, family: str, numbering: str, topics: dict[str, Topic], problems: Problems
+):
     """Read a provision's front matter now (every problem is reported, whatever the tree makes of
     it); return the function that makes the Provision once its locator is known."""
     data, body, body_line = parsed
     f = Fields(data, path, 2, problems, PROVISION_FIELDS)
-    number, label, title = f.int("number", required=False), f.str("label", required=False), f.str("title", required=False, max_len=200)
+    number, label, title = (
+        f.int("number", required=False),
+        f.str("label", required=False),
+        f.str("title", required=False, max_len=200),
+    )
     f.int("part", required=False)  # read for its type; where an item stands is the divisions' business
     topic_slugs = f.str_list("topics")
     seq = f.list("topics")
@@ -324,14 +341,26 @@ def _maker(path: Path, text: str, parsed: tuple, family: str, numbering: str, to
             elif not (label == cn_number(step.number) and not step.ext):  # 七: the numeral alone
                 found = parse_label(label, row)
                 numbered = not row.after  # an 附件 is numbered by its place: 附件 / 附件一：
-                if found is None or found.text != label or numbered and (found.number, found.ext) != (step.number, step.ext):
-                    f.error("label", f"label {quote(label)} does not match the file name {path.name} (expected {quote(shown)})")
+                if (
+                    found is None
+                    or found.text != label
+                    or numbered
+                    and (found.number, found.ext) != (step.number, step.ext)
+                ):
+                    f.error(
+                        "label",
+                        f"label {quote(label)} does not match the file name {path.name} (expected {quote(shown)})",
+                    )
                 else:
                     shown = label  # as the source writes it: (四) for （四）
         paragraphs = structure.parse_body(body, body_line, path, loc, family, problems)
         for note, note_line in notes:
             if note.paragraph is not None and not 1 <= note.paragraph <= len(paragraphs):
-                problems.error(path, note_line, f"note refers to paragraph {note.paragraph}, but the provision has {len(paragraphs)}")
+                problems.error(
+                    path,
+                    note_line,
+                    f"note refers to paragraph {note.paragraph}, but the provision has {len(paragraphs)}",
+                )
         if row.key == "part":  # its part's heading gives it (sitegen/structure.py)
             shown = ""
         return Provision(

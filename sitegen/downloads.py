@@ -70,7 +70,23 @@ def as_text(doc: Document, site: Site) -> str:
         out += [*doc.history, ""]
     for section in doc.front:
         out += [block.text for block in section.blocks] + [""]
-    for _, unit in _walk(doc.body):
+    out += _text_lines(doc.text_units)
+    for section in doc.closing:  # the 落款 and 成文日期, before the 附件
+        out += [block.text for block in section.blocks] + [""]
+    out += _text_lines(doc.after_units)
+    out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
+    out += [
+        "",
+        f"来源：{doc.source_name}。{doc.source_description}",
+        f"网址：{site.config.base_url}{addresses.path_of(doc)}",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _text_lines(units: tuple) -> list[str]:
+    out: list[str] = []
+    for _, unit in _walk(units):
         if isinstance(unit, Division):
             out.append(_division_heading(unit))
             out += [f"{gap.label}{GAP}" for gap in unit.missing]
@@ -92,16 +108,7 @@ def as_text(doc: Document, site: Site) -> str:
                 lines[0] = unit.display_label + unit.separator + gap + lines[0]
             out += lines
         out.append("")
-    for section in doc.closing:
-        out += [block.text for block in section.blocks] + [""]
-    out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
-    out += [
-        "",
-        f"来源：{doc.source_name}。{doc.source_description}",
-        f"网址：{site.config.base_url}{addresses.path_of(doc)}",
-        "",
-    ]
-    return "\n".join(out)
+    return out
 
 
 def _paragraph_lines(para: Paragraph) -> list[str]:

@@ -1,4 +1,6 @@
-"""Fidelity: prove a document's text against its source (`build.py check`, DESIGN.md §4, §6).
+"""Fidelity: prove a document's text against its source (`build.py check`).
+
+(docs/content-format.md#the-source-and-what-check-proves)
 
 When `source.file` in a document's `_document.md` names a file that can be read
 (relative to the content folder, or to the repository), the text the site shows
@@ -119,9 +121,10 @@ def content_text(doc: Document) -> str:
             else:
                 out.append(_provision_text(unit))
 
-    walk(doc.body)
+    walk(doc.text_units)
     for section in doc.closing:
         out += [b.text for b in section.blocks]
+    walk(doc.after_units)
     return _squash("".join(out))
 
 

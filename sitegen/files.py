@@ -151,4 +151,3 @@ def list_folder(folder: Path, problems: Problems) -> list[Path]:
     except OSError as exc:
         problems.error(folder, 1, f"cannot read folder: {exc.strerror}")
         return []
-

@@ -39,7 +39,9 @@ ACTIONS = (
 )
 _VERBS = "|".join(a for a, _ in ACTIONS)
 # 通过的《…修正案》 / 《关于修改…的决定》修正: a line about an amendment, whatever its last verb.
-_AMENDMENT = re.compile(r"通过的《|《[^》]*(修正案|修改|决定)[^》]*》.*(修正|修订)|第[一二三四五六七八九十]+次(修正|修订)")
+_AMENDMENT = re.compile(
+    r"通过的《|《[^》]*(修正案|修改|决定)[^》]*》.*(修正|修订)|第[一二三四五六七八九十]+次(修正|修订)"
+)
 HISTORY_LINE = re.compile(rf"^[（(]?\s*{DATE.pattern}.*?({_VERBS})")
 # 发文字号: 国发〔2020〕1号, 劳社部发[2008]3号, 法释〔2021〕12号, 国务院令第481号, 主席令第二十号.
 DOC_NUMBER = re.compile(
@@ -147,7 +149,11 @@ _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 
 def is_history(text: str) -> bool:
     """A line that records an act of the document's history (a date and what was done), or its 发文字号."""
-    return bool(HISTORY_LINE.match(text) or DOC_NUMBER.match(text) or re.match(r"^[（(]?(自)?(发布|公布)之日(起)?(施行|生效)[）)]?$", text))
+    return bool(
+        HISTORY_LINE.match(text)
+        or DOC_NUMBER.match(text)
+        or re.match(r"^[（(]?(自)?(发布|公布)之日(起)?(施行|生效)[）)]?$", text)
+    )
 
 
 def action(text: str) -> str | None:
@@ -198,7 +204,9 @@ def bodies(text: str) -> list[str]:
     text = re.sub(r"第[一二三四五六七八九十百零〇0-9]+届", "", text.strip(" \u3000（）()"))
     m = re.match(
         r"^(?:中华人民共和国)?([\u4e00-\u9fff、]{2,40}?)"
-        r"(?:第[一二三四五六七八九十百零〇0-9]+[次号]|令|审判委员会|检察委员会|常务会议|会议|主席团|公告|(?:" + _VERBS + "))",
+        r"(?:第[一二三四五六七八九十百零〇0-9]+[次号]|令|审判委员会|检察委员会|常务会议|会议|主席团|公告|(?:"
+        + _VERBS
+        + "))",
         text,
     )
     if m is None:
@@ -255,4 +263,16 @@ def short_title(title: str, kind: str) -> str:
     return f"《{name}》"
 
 
-__all__ = ["Facts", "DATE", "is_history", "action", "read", "bodies", "issuers_in_title", "category", "doc_type", "short_title", "iso"]
+__all__ = [
+    "Facts",
+    "DATE",
+    "is_history",
+    "action",
+    "read",
+    "bodies",
+    "issuers_in_title",
+    "category",
+    "doc_type",
+    "short_title",
+    "iso",
+]

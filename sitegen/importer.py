@@ -47,7 +47,7 @@ def slug_for(title: str) -> str:
     # a bracketed number or year is a number: （十一） → 11, （2021年） → 2021, （试行） → shixing
     name = re.sub(r"[（(]([一二三四五六七八九十百零〇]+)[）)]", lambda m: f"-{cn_value(m.group(1))}-", name)
     name = re.sub(r"[（(](\d{4})年?[）)]", r"-\1-", name)
-    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL, errors=lambda x: list(x)) if s.strip()]
+    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL, errors=_as_is) if s.strip()]
     words = _ascii_words(syllables)
     full = "-".join(w for w in "".join(words).split("-") if w)
     if len(full) <= MAX_SLUG:
@@ -55,6 +55,11 @@ def slug_for(title: str) -> str:
     initials = "".join(w[0] if w.isalpha() and len(w) > 1 else w for w in words)
     short = "-".join(w for w in initials.split("-") if w)[: MAX_SLUG - 7]
     return f"{short.strip('-')}-{hashlib.sha1(title.encode()).hexdigest()[:6]}"
+
+
+def _as_is(text: str) -> str:
+    """What has no pinyin (Latin letters, digits, punctuation) stays as it is, one piece."""
+    return text
 
 
 def _ascii_words(syllables: list[str]) -> list[str]:
@@ -154,8 +159,9 @@ def document_file(parsed: Parsed, source: str, lines: tuple[int, int] | None, de
     notes += [f.note for f in parsed.flags if f.note and not _in_unit(parsed, f.note)]
     if notes:
         front["editorial_notes"] = notes
-    body = []
-    for name, items in [*parsed.sections.items(), ("closing", parsed.closing)]:
+    body: list[str] = []
+    sections: list[tuple[str, list]] = [*parsed.sections.items(), ("closing", list(parsed.closing))]
+    for name, items in sections:
         if not items:
             continue
         body.append(f"{{#{name}}}")
@@ -296,7 +302,11 @@ def run(
     (the others are written), 2 on usage errors (nothing is written)."""
     out, err = out or sys.stdout, err or sys.stderr
     if slug is not None and not SLUG.match(slug):
-        print(f"import: --slug {slug!r} must be ASCII: a-z, 0-9 and '-' (it becomes the document's folder and its address)", file=err)
+        print(
+            f"import: --slug {slug!r} must be ASCII: a-z, 0-9 and '-' "
+            "(it becomes the document's folder and its address)",
+            file=err,
+        )
         return 2
     if slug is not None and len(sources) != 1:
         print("import: --slug names one document: give one SOURCE with it", file=err)
@@ -359,7 +369,10 @@ def run(
         counts = "、".join(
             f"{n} {what}"
             for what, n in (
-                ("条" if parsed.family == LEGAL else "项", sum(1 for u in parsed.units if u.kind in ("article", "item"))),
+                (
+                    "条" if parsed.family == LEGAL else "项",
+                    sum(1 for u in parsed.units if u.kind in ("article", "item")),
+                ),
                 ("附件", sum(1 for u in parsed.units if u.kind in AFTER_KINDS)),
                 ("个标题", len(parsed.headings)),
             )
@@ -374,11 +387,16 @@ def run(
         _add_to_site(site, written)
         print(f"listed {len(written)} document(s) under 'documents:' in {shown(site)}", file=out)
     elif written:
-        print(f"list {', '.join(written)} under 'documents:' in site.yaml (or import with --site) and run build.py", file=out)
+        print(
+            f"list {', '.join(written)} under 'documents:' in site.yaml (or import with --site) and run build.py",
+            file=out,
+        )
     return status
 
 
-def _names(read: list[Source], content: Path, slug: str | None, force: bool, err: TextIO) -> list[tuple[Source, str]] | None:
+def _names(
+    read: list[Source], content: Path, slug: str | None, force: bool, err: TextIO
+) -> list[tuple[Source, str]] | None:
     """A folder name for each source: --slug, or the slug of its title; a second version of the
     same work (the same title, another date) gets its date in the slug, the latest keeping the plain one."""
     if slug is not None:
@@ -401,7 +419,11 @@ def _names(read: list[Source], content: Path, slug: str | None, force: bool, err
             k = 2
             while name in taken or ((content / name).exists() and not force):
                 if (content / name).exists() and not force and name not in taken:
-                    print(f"{shown(src.path)}:1: {shown(content / name)} already exists: imported as {name}-{k} (use --force to replace it)", file=err)
+                    print(
+                        f"{shown(src.path)}:1: {shown(content / name)} already exists: "
+                        f"imported as {name}-{k} (use --force to replace it)",
+                        file=err,
+                    )
                 name = f"{base if i == 0 else base + '-' + (_version_date(src.parsed) or str(i + 1))}-{k}"
                 k += 1
             taken.add(name)

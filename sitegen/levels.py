@@ -199,6 +199,7 @@ class Label:
     end: int  # where the rest of the line starts (after a separating space)
     form: int  # which of the level's forms it is written in: （一） and 一、 are two forms of a 项
 
+
 def parse_label(text: str, row: Level) -> Label | None:
     """The label of `row` that `text` starts with, or None."""
     for i, form in enumerate(row.forms):

@@ -372,6 +372,16 @@ class Document:
         return self._trails.get(unit.locator, ())
 
     @property
+    def text_units(self) -> tuple[Division | Provision, ...]:
+        """The body before the closing text: everything but what stands after the text (附件 …)."""
+        return tuple(u for u in self.body if not u.level.after)
+
+    @property
+    def after_units(self) -> tuple[Division | Provision, ...]:
+        """附件, 附表 …: after the closing text (a 公文's 落款 comes before its 附件)."""
+        return tuple(u for u in self.body if u.level.after)
+
+    @property
     def front(self) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.anchor not in CLOSING_SECTIONS)
 

@@ -41,7 +41,9 @@ SENTENCE = "。；：，！？"  # a heading has none of these at its end
 # After 第X条 in running text, not at the start of a 条: 第十条规定的, 第十条第二款, 第十条、第十一条.
 REFERENCE_AFTER = set("规的第、和或及至中所款项之，。；：")
 # A 公文's signature lines: the bodies that issue it.
-ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff（）()、\s]{2,40}(政府|办公厅|办公室|委员会|总局|管理局|银行|部|署|局|院|厅|会|党委|中心)$")
+ORGAN_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()、\s]{2,40}(政府|办公厅|办公室|委员会|总局|管理局|银行|部|署|局|院|厅|会|党委|中心)$"
+)
 REPEAT = 40  # characters of text repeated from another provision that are worth a note (gazette sources)
 # Where `structure` is decided: documents of these types are 公文 (部分 → 项 → 段) unless they number 条.
 POLICY_TYPES = ("方案", "意见", "通知", "规划", "计划", "纲要", "措施", "要点")
@@ -208,7 +210,11 @@ def read_lines(text: str, first: int, last: int, parsed: Parsed) -> list[Line]:
             continue
         if HTML_COMMENT.match(s):
             parsed.omitted.append((n, n))
-            parsed.flag(n, f"{s[:30]!r} is markup of the page the text was copied from: left out", f"来源中的排版标记“{s[:30]}”不是正文，未收入。")
+            parsed.flag(
+                n,
+                f"{s[:30]!r} is markup of the page the text was copied from: left out",
+                f"来源中的排版标记“{s[:30]}”不是正文，未收入。",
+            )
             continue
         m = HEADING_MARK.match(s)
         physical.append(Line(n, s[m.end() :].strip() if m else s, blank, level=len(m.group().strip()) if m else 0))
@@ -230,7 +236,11 @@ def _drop_running_heads(lines: list[Line], parsed: Parsed) -> list[Line]:
         s = ln.text
         if PAGE_NUMBER.match(s):
             parsed.omitted.append((ln.number, ln.number))
-            parsed.flag(ln.number, f"line {s!r} looks like a page number: left out", f"来源第{ln.number}行“{s}”疑为页码，未收入正文。")
+            parsed.flag(
+                ln.number,
+                f"line {s!r} looks like a page number: left out",
+                f"来源第{ln.number}行“{s}”疑为页码，未收入正文。",
+            )
             continue
         if counts[s] >= 3 and len(s) <= 30 and not s.endswith(tuple(ENDS)) and not _starts_unit(s):
             parsed.omitted.append((ln.number, ln.number))
@@ -272,7 +282,12 @@ def _starts_unit(s: str) -> bool:
 
 def _continues(prev: Line, line: Line) -> bool:
     """Does `line` continue `prev` (a hard wrap), rather than start something new?"""
-    if _starts_unit(line.text) or DATE_LINE.match(line.text) or DATE_LINE.match(prev.text) or TABLE_ROW.match(prev.text):
+    if (
+        _starts_unit(line.text)
+        or DATE_LINE.match(line.text)
+        or DATE_LINE.match(prev.text)
+        or TABLE_ROW.match(prev.text)
+    ):
         return False
     return not prev.text.endswith(tuple(ENDS))
 
@@ -310,7 +325,9 @@ def _head(lines: list[Line], parsed: Parsed) -> list[Line]:
         if history.is_history(text) or (len(_bare(text)) >= 2 and _bare(text) in bare and not _starts_unit(text)):
             parsed.history_lines.append(lines[i])  # a history line, a 发文字号, the title printed again
         elif parsed.history_lines and _continues_history(parsed.history_lines[-1].text, text):
-            parsed.history_lines[-1] = Line(parsed.history_lines[-1].number, parsed.history_lines[-1].text + text, False, lines[i].last)
+            parsed.history_lines[-1] = Line(
+                parsed.history_lines[-1].number, parsed.history_lines[-1].text + text, False, lines[i].last
+            )
         else:
             break
         i += 1
@@ -329,7 +346,10 @@ def _continues_history(prev: str, text: str) -> bool:
         len(text) < 60
         and not text.endswith(("。", "；", "：", "，"))
         and not _starts_unit(text)
-        and (prev.count("（") > prev.count("）") or not re.search(r"(通过|修正|修订|公布|发布|施行|批准|印发|生效)[）)]?$", prev))
+        and (
+            prev.count("（") > prev.count("）")
+            or not re.search(r"(通过|修正|修订|公布|发布|施行|批准|印发|生效)[）)]?$", prev)
+        )
         and bool(re.search(r"(通过|修正|修订|公布|发布|施行|批准|印发|生效|决定》)[）)]?$", text))
     )
 
@@ -389,7 +409,9 @@ def parse(text: str, first: int = 1, last: int | None = None) -> Parsed:
             "is this a law, a regulation or a policy document?",
         )
     if not parsed.units:
-        parsed.flag(parsed.title_line, "no provisions found (no 第一条, no 一、): the whole text is kept as the document's text")
+        parsed.flag(
+            parsed.title_line, "no provisions found (no 第一条, no 一、): the whole text is kept as the document's text"
+        )
     if parsed.wrapped or parsed.joined:  # a printed page's extraction: a block may repeat across a break
         _repeats(parsed)
     _facts(parsed)
@@ -459,7 +481,9 @@ class _Body:
             title = text[found.end :].strip()
             # a title the source wraps onto the next line: 第八章 特别程序中…的没收程序 | 和视听资料 …
             wraps = nxt and not _starts_unit(nxt) and (not after or self.unit_starts(after))
-            if wraps and (_heading_like(nxt, 30) or title and title[-1] not in ENDS and len(nxt) <= 40 and "。" not in nxt):
+            if wraps and (
+                _heading_like(nxt, 30) or title and title[-1] not in ENDS and len(nxt) <= 40 and "。" not in nxt
+            ):
                 return found.level, found, (title + " " + nxt).strip() if title else nxt, 2
             return found.level, found, title, 1
         found = parse_label(text, group)
@@ -472,6 +496,20 @@ class _Body:
         if not self.unit_starts(nxt):
             return None
         return group, found, title, 1
+
+    def signature_follows(self, i: int) -> bool:
+        """A 公文's 落款 (its issuers, then its date) starts at line i: the 附件： line before it
+        names the attachments, and is text of the body, not an 附件 itself."""
+        organs = 0
+        while i < len(self.lines) and organs <= 3:
+            text = self.lines[i].text
+            if DATE_LINE.match(text):
+                return organs > 0
+            if not ORGAN_LINE.match(text):
+                return False
+            organs += 1
+            i += 1
+        return False
 
     def unit_starts(self, text: str) -> bool:
         """A 条 or a division heading starts this line."""
@@ -493,7 +531,7 @@ class _Body:
                 i = end
                 continue
             after = after_label(t)
-            if after is not None:
+            if after is not None and not self.signature_follows(i + 1):
                 i += self.start_annex(i, *after)
                 continue
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -531,12 +569,16 @@ class _Body:
                 rest = ""
                 if 0 <= stop < len(title) - 1:
                     title, rest = title[: stop + 1], title[stop + 1 :]
-                heading = Heading(row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units))
+                heading = Heading(
+                    row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units)
+                )
                 parsed.headings.append(heading)
                 if rest:
                     self.part_text(label.number, line, rest)
                 return
-        parsed.headings.append(Heading(row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units)))
+        parsed.headings.append(
+            Heading(row, label.number, parsed.text(label.text), parsed.text(title), line.number, len(parsed.units))
+        )
         self.unit = None
 
     def start_annex(self, i: int, found: Label, title: str) -> int:
@@ -550,7 +592,12 @@ class _Body:
         used = 1
         if not title and i + 1 < len(self.lines):
             nxt = self.lines[i + 1].text
-            if len(nxt) <= 40 and not nxt.endswith(tuple(SENTENCE)) and not TABLE_ROW.match(nxt) and not after_label(nxt):
+            if (
+                len(nxt) <= 40
+                and not nxt.endswith(tuple(SENTENCE))
+                and not TABLE_ROW.match(nxt)
+                and not after_label(nxt)
+            ):
                 title, used = nxt, 2
         self.unit = Unit(kind, number, line.number, label=parsed.text(found.text), title=parsed.text(title))
         parsed.units.append(self.unit)
@@ -579,7 +626,9 @@ class _Body:
         if found is None:
             return False
         self.expected = (found.number, found.ext)
-        self.unit = Unit("article", found.number, line.number, ext=found.ext, label=parsed.text(found.text), within=holder.stem)
+        self.unit = Unit(
+            "article", found.number, line.number, ext=found.ext, label=parsed.text(found.text), within=holder.stem
+        )
         parsed.units.append(self.unit)
         rest = line.text[found.end :].strip()
         if rest:
@@ -595,7 +644,11 @@ class _Body:
                 return False
         elif self.family == LEGAL:  # a decision numbered 一、: a 条 where its number comes next
             found = parse_label(t, level(LEGAL, "group"))
-            if found is None or found.number != self.expected[0] + 1 or (self.unit is not None and _open_lead(self.unit)):
+            if (
+                found is None
+                or found.number != self.expected[0] + 1
+                or (self.unit is not None and _open_lead(self.unit))
+            ):
                 return False
         else:
             found = parse_label(t, level(POLICY, "item"))
@@ -603,19 +656,26 @@ class _Body:
                 return False
         number, ext = found.number, found.ext
         if (number, ext) not in _next(self.expected) and self.expected != (0, 0):
-            restart = number == 1 and not ext and self.group and self.numbered_unit == "article" or (
-                self.family == POLICY and number == 1 and self.group
+            restart = (
+                number == 1
+                and not ext
+                and self.group
+                and self.numbered_unit == "article"
+                or (self.family == POLICY and number == 1 and self.group)
             )
             if restart:
                 self.restart = True
             else:
                 parsed.flag(
                     line.number,
-                    f"number out of sequence: {found.text} after {self.article.cite_of(*self.expected) if self.family == LEGAL else self.expected[0]}",
+                    f"number out of sequence: {found.text} after "
+                    f"{self.article.cite_of(*self.expected) if self.family == LEGAL else self.expected[0]}",
                     f"来源第{line.number}行的序号不连续，依来源保留。",
                 )
         kind = self.numbered_unit
-        if any(u.kind == kind and (u.number, u.ext, u.scope) == (number, ext, self.group) for u in parsed.units) and not (
+        if any(
+            u.kind == kind and (u.number, u.ext, u.scope) == (number, ext, self.group) for u in parsed.units
+        ) and not (
             self.restart or number == 1 and self.group
         ):  # the same number again, with no division to restart in: text of the unit before, not a unit
             parsed.flag(line.number, f"{found.text} repeats a number already used: kept as text of the unit before it")
@@ -697,7 +757,9 @@ class _Body:
             # the list goes on after this line (its next label follows), or the point does not end
             # its list (…；): a further paragraph of the point
             following = self.point_label(unit, parsed.text(nxt.text)) if nxt is not None else None
-            if end.endswith(("；", "：", "，", ";", ":")) or (following is not None and following.number > point.label.number):
+            if end.endswith(("；", "：", "，", ";", ":")) or (
+                following is not None and following.number > point.label.number
+            ):
                 point.more.append(text)
                 return
         elif last is not None and last.table is None and _breaks_sentence(last.text, line, parsed.wrapped):
@@ -712,7 +774,13 @@ class _Body:
             return None
         rows = (level(self.family, "point"), *((level(LEGAL, "subpoint"),) if self.family == LEGAL else ()))
         found = next((f for row in rows for f in [parse_label(text, row)] if f is not None), None)
-        if found is not None and found.level.key == "point" and found.form == 1 and unit.kind == "article" and self.parsed.numbering == "一、":
+        if (
+            found is not None
+            and found.level.key == "point"
+            and found.form == 1
+            and unit.kind == "article"
+            and self.parsed.numbering == "一、"
+        ):
             return None  # in a decision numbered 一、, 一、 is a 条, not a 项
         return found
 
@@ -739,7 +807,9 @@ class _Body:
             return
         if depth == 0:
             if not para.points and not para.text.endswith(("：", ":")):
-                self.parsed.flag(line.number, f"{point_label} follows a 款 that does not end with '：': taken as its 项")
+                self.parsed.flag(
+                    line.number, f"{point_label} follows a 款 that does not end with '：': taken as its 项"
+                )
             para.points.append(point)
         else:
             chain[depth - 1].subs.append(point)
@@ -767,6 +837,15 @@ class _Body:
             parsed.sections["addressee"] = [front[0]]
             front = front[1:]
         parsed.sections[name] = front
+        for kind in AFTER_KINDS:  # a sole 附件 without a number is "the 附件": annex.html, #annex
+            mine = [u for u in parsed.units if u.kind == kind and not u.within]
+            if len(mine) == 1 and not re.search(r"[0-9０-９一二三四五六七八九十]", mine[0].label):
+                held = [h for h in parsed.headings if h.row.key == kind and h.number == mine[0].number]
+                for unit in [mine[0], *(u for u in parsed.units if u.within == mine[0].stem)]:
+                    unit.within = kind if unit.within else unit.within
+                mine[0].number = 0
+                for h in held:
+                    h.number = 0
         if not self.restart:  # numbers run through the document: no group in their addresses
             for unit in parsed.units:
                 unit.scope = 0
@@ -805,7 +884,9 @@ def _interleaved(lines: list[Line], i: int, unit: Unit, parsed: Parsed) -> int:
     """A heading inside an unfinished sentence of a provision: a block from elsewhere (an
     interleaved 公告) up to its date line. Moved to the front text; returns the next index."""
     end = i
-    while end < len(lines) and (end == i or not DATE_LINE.match(lines[end].text) and not _starts_unit(lines[end].text[:6])):
+    while end < len(lines) and (
+        end == i or not DATE_LINE.match(lines[end].text) and not _starts_unit(lines[end].text[:6])
+    ):
         end += 1
     if end >= len(lines) or not DATE_LINE.match(lines[end].text):
         return i  # no date line to end it: not taken as interleaved
@@ -816,7 +897,8 @@ def _interleaved(lines: list[Line], i: int, unit: Unit, parsed: Parsed) -> int:
     parsed.moved.append((a, b))
     parsed.flag(
         a,
-        f"lines {a}-{b} ({block[0].text[:20]}…) interrupt {unit.label} mid-sentence: moved to the front text as {{#{name}}}",
+        f"lines {a}-{b} ({block[0].text[:20]}…) interrupt {unit.label} mid-sentence: "
+        f"moved to the front text as {{#{name}}}",
         f"来源第{a}—{b}行（{block[0].text[:20]}……）插在{unit.label}的句子中间，本版已移至文首，原句接排。",
         unit,
     )
@@ -843,7 +925,8 @@ def _join_across(prev_text: str, line: Line, parsed: Parsed, unit: Unit | None) 
     parsed.joined += 1
     parsed.flag(
         line.number,
-        f"blank line inside a sentence ({left}|{right}): taken as a page or column break and joined; check that no text is missing",
+        f"blank line inside a sentence ({left}|{right}): taken as a page or column break and joined; "
+        "check that no text is missing",
         f"来源第{line.number}行之前的空行出现在句中（“{left}|{right}”），判断为分页或分栏，已接排。",
         unit,
     )
@@ -871,7 +954,11 @@ def _closing(parsed: Parsed) -> None:
             candidate = Line(last.line, last.text, False)
         else:
             candidate = last
-        if DATE_LINE.match(candidate.text) and not taken or (taken and ORGAN_LINE.match(candidate.text) and len(taken) < 4):
+        if (
+            DATE_LINE.match(candidate.text)
+            and not taken
+            or (taken and ORGAN_LINE.match(candidate.text) and len(taken) < 4)
+        ):
             taken.insert(0, candidate)
             holder.pop()
             continue
@@ -921,7 +1008,8 @@ def _repeats(parsed: Parsed) -> None:
         if hit is not None:
             parsed.flag(
                 unit.line,
-                f"{unit.label} repeats text of {hit.label} ({text[at : at + 12]}…): kept; a suspected error of the source",
+                f"{unit.label} repeats text of {hit.label} ({text[at : at + 12]}…): kept; "
+                "a suspected error of the source",
                 f"{unit.label}有一段文字与{hit.label}重复（“{text[at : at + 12]}……”），疑为来源错误，依来源保留。",
                 unit,
             )
@@ -929,4 +1017,16 @@ def _repeats(parsed: Parsed) -> None:
             seen.setdefault(text[k : k + REPEAT], unit)
 
 
-__all__ = ["parse", "Parsed", "Unit", "Heading", "Para", "Point", "Line", "Flag", "ImportError_", "AFTER_KINDS", "after_label"]
+__all__ = [
+    "parse",
+    "Parsed",
+    "Unit",
+    "Heading",
+    "Para",
+    "Point",
+    "Line",
+    "Flag",
+    "ImportError_",
+    "AFTER_KINDS",
+    "after_label",
+]

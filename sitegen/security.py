@@ -1,4 +1,4 @@
-"""The Content-Security-Policy the site is built to work under (DESIGN.md §5).
+"""The Content-Security-Policy the site is built to work under (docs/architecture.md#quality-bars).
 
 No inline script or style, no third-party request; WebAssembly for Pagefind and a
 blob: worker are the only allowances. Every built page carries it in a

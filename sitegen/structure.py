@@ -258,7 +258,8 @@ def _freeze(points: list[_Point], parent: Locator, walk: _Body, family: str, dep
             walk.problems.warn(
                 walk.path,
                 point.line,
-                f"numbering: {point.label.text} follows {out[-1].label if out else 'the lead-in'}; kept as the source numbers it",
+                f"numbering: {point.label.text} follows {out[-1].label if out else 'the lead-in'}; "
+                "kept as the source numbers it",
             )
         if number <= previous:  # a repeated or backward number: the next free one keeps anchors unique
             number = previous + 1
@@ -266,7 +267,15 @@ def _freeze(points: list[_Point], parent: Locator, walk: _Body, family: str, dep
         loc = parent.child(row, number)
         subs = _freeze(point.items, loc, walk, family, depth + 1) if point.items else ()
         out.append(
-            Item(loc, point.label.text, point.markdown, point.text, Source(str(walk.path), point.line), tuple(point.more), subs)
+            Item(
+                loc,
+                point.label.text,
+                point.markdown,
+                point.text,
+                Source(str(walk.path), point.line),
+                tuple(point.more),
+                subs,
+            )
         )
     return tuple(out)
 
@@ -303,7 +312,7 @@ def read_divisions(f: Any, family: str) -> list[DivisionEntry]:
         if "first" in entry and first_stem is None:
             df.error("first", "'first' is the file name (without .md) of the first provision in the division, e.g. 12")
         missing = df.list("missing")
-        if not all(isinstance(m, int) and not isinstance(m, bool) and 0 < m for m in missing):
+        if not all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in missing):
             df.error("missing", "'missing' lists the numbers of the units the source lost here, e.g. [1, 2]")
             missing = []
         if heading is not None:
@@ -390,13 +399,21 @@ def build_tree(
         if first is not None and id(first) in index:
             at = index[id(first)]
             if at < done:
-                problems.error(path, entry.line, f"{entry.label}: its first provision {entry.first} comes before the division above it")
+                problems.error(
+                    path,
+                    entry.line,
+                    f"{entry.label}: its first provision {entry.first} comes before the division above it",
+                )
                 at = done
         else:  # a part's own text, or nothing: the division opens before the first provision
             # numbered within it (part-3-1), or else after everything before the next division
             mine = next((i for i, r in enumerate(ordered) if (entry.row.key, entry.number) in _scopes(r)), None)
             later = (by_stem.get(e.first or "") for e in entries[k + 1 :])
-            at = mine if mine is not None else next((index[id(r)] for r in later if r is not None and id(r) in index), len(ordered))
+            at = (
+                mine
+                if mine is not None
+                else next((index[id(r)] for r in later if r is not None and id(r) in index), len(ordered))
+            )
             at = max(at, done)
         sequence += ordered[done:at]
         done = at
@@ -406,14 +423,20 @@ def build_tree(
             floating.remove(first)
     sequence += ordered[done:]
     for raw in floating:
-        problems.error(raw.file, 1, f"{raw.stem}.md is a division's own text, but its division does not name it as 'first'")
+        problems.error(
+            raw.file, 1, f"{raw.stem}.md is a division's own text, but its division does not name it as 'first'"
+        )
 
     # Nesting by rank; locators where numbers restart.
     restarting = _restarting(entries)
     root = _Node(None)
     stack: list[_Node] = [root]
+    after = {row.key for row in AFTER_LEVELS}
     for unit in sequence:
         if isinstance(unit, Raw):
+            if unit.path[0][0] in after:  # an 附件 stands after the text, in no division of it
+                while len(stack) > 1 and not (stack[-1].entry and stack[-1].entry.row.after):
+                    stack.pop()
             stack[-1].children.append(unit)
             continue
         while len(stack) > 1 and stack[-1].entry is not None and stack[-1].entry.row.rank >= unit.row.rank:
@@ -500,11 +523,19 @@ def _provision(raw: Raw, family: str, trail: tuple[_Node, ...], problems: Proble
             context = holder.locator.path
     prov = raw.make(Locator(raw.file.parent.name, steps, len(steps), context))
     own = holders[-1] if holders and holders[-1].entry is not None else None
-    if prov is not None and own is not None and own.entry is not None and (own.entry.row.key, own.entry.number) == (row.key, steps[-1].number) and len(steps) == 1:
+    if (
+        prov is not None
+        and own is not None
+        and own.entry is not None
+        and (own.entry.row.key, own.entry.number) == (row.key, steps[-1].number)
+        and len(steps) == 1
+    ):
         # a division's own text: addressed, labelled and titled as its division
         prov = replace(prov, label=own.entry.label, title=own.entry.title or "", own_text=True)
     elif prov is not None and row.key == "part":
-        problems.error(raw.file, 1, f"{raw.stem}.md is the text of {steps[-1].name}, but no division of the document is that part")
+        problems.error(
+            raw.file, 1, f"{raw.stem}.md is the text of {steps[-1].name}, but no division of the document is that part"
+        )
     return prov
 
 

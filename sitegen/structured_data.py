@@ -73,7 +73,9 @@ def division(site: Site, doc: Document, division: Division) -> str:
         "name": name,
         "legislationIdentifier": name,
         "isPartOf": _part_of(site, doc, division),
-        "hasPart": [{"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)} for p in division.provisions],
+        "hasPart": [
+            {"@type": "Legislation", "@id": _url(site, p), "name": citation(doc, p)} for p in division.provisions
+        ],
     }
     if division.title:
         data["alternateName"] = division.title
@@ -82,7 +84,7 @@ def division(site: Site, doc: Document, division: Division) -> str:
 
 def _part_of(site: Site, doc: Document, unit: Division | Provision) -> dict:
     """What a unit is part of: the divisions with pages around it, innermost first, then the document."""
-    data = {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title}
+    data: dict = {"@type": "Legislation", "@id": _url(site, doc), "name": doc.title}
     for outer in doc.trail(unit):
         if outer.has_page:
             data = {"@type": "Legislation", "@id": _url(site, outer), "name": citation(doc, outer), "isPartOf": data}

@@ -375,4 +375,3 @@ class Fields:
                     self.path, self.item_line(key, seq, i), f"each entry of {key!r} must be non-empty text"
                 )
         return tuple(out)
-

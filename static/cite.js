@@ -1,5 +1,5 @@
 // The copy toolbar, loaded by site.js on the first hover, focus or tap on a paragraph or 引用 line
-// (or on arriving at a paragraph's #link): 复制链接, 复制引用 (the legal form, DESIGN.md §2) and
+// (or on arriving at a paragraph's #link): 复制链接, 复制引用 (the legal form, docs/citations.md) and
 // 复制参考文献 (GB/T 7714-2015, docs/citations.md). What is known comes from the build: the
 // element's data-cite, data-where and data-url, and the body's data-ref (责任者. 题名{where}
 // [EB/OL]. (日期)[{date}]. {url}); this adds only the URL and the reader's today (引用日期).

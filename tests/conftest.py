@@ -103,7 +103,7 @@ def served(directory: Path):
 
 @pytest.fixture(scope="session")
 def site_url(site_dir):
-    """Base URL (ending in /) of the built site on a local server sending the CSP of DESIGN.md §5."""
+    """Base URL (ending in /) of the built site on a local server sending the CSP of docs/architecture.md#quality-bars."""
     with served(site_dir) as url:
         yield url
 

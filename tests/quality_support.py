@@ -27,7 +27,7 @@ def _first_topic() -> str:
     return yaml.safe_load((ROOT / "content" / "topics.yaml").read_text(encoding="utf-8"))[0]["slug"]
 
 
-# Every kind of page the site has (DESIGN.md §2); the browser gates visit each.
+# Every kind of page the site has (docs/architecture.md#locators); the browser gates visit each.
 PAGE_TYPES: dict[str, str] = {
     "home": "index.html",
     "decision full text": "yrd-decision/index.html",

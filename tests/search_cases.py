@@ -50,7 +50,7 @@ def _provisions() -> dict[str, tuple[str, list[str]]]:
             else:
                 n = int(path.stem)
                 page, prefix = f"{doc}/{n}.html", (f"art-{n}" if doc == "yrd-decision" else f"item-{n}")
-            assert fm["number"] == int(path.stem.split("-")[-1]), path
+            assert fm.get("number", int(path.stem.split("-")[-1])) == int(path.stem.split("-")[-1]), path
             out[page] = (prefix, paras)
     return out
 

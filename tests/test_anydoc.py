@@ -269,7 +269,14 @@ def test_many_files_at_once_with_slugs_from_their_titles(tmp_path, capsys):
     twice = tmp_path / "copy.txt"
     twice.write_text((DATA / "garden-regulation.txt").read_text(encoding="utf-8").replace("\n\n", "\n\n\n", 1))
     code, out, err = run_import(
-        capsys, DATA / "garden-regulation.txt", twice, DATA / "reading-plan.txt", "--content", tmp_path / "c", "--site", site
+        capsys,
+        DATA / "garden-regulation.txt",
+        twice,
+        DATA / "reading-plan.txt",
+        "--content",
+        tmp_path / "c",
+        "--site",
+        site,
     )
     assert code == 0, err
     assert "copy.txt:1: the same text as" in err
@@ -277,7 +284,10 @@ def test_many_files_at_once_with_slugs_from_their_titles(tmp_path, capsys):
         "shilishiquanminyuedutuiguangxingdongfangan",
         "shilishishequhuayuanguanlitiaoli",
     ]
-    assert "documents:\n  - garden\n  - shilishishequhuayuanguanlitiaoli\n  - shilishiquanminyuedutuiguangxingdongfangan" in site.read_text()
+    assert (
+        "documents:\n  - garden\n  - shilishishequhuayuanguanlitiaoli\n  - shilishiquanminyuedutuiguangxingdongfangan"
+        in site.read_text()
+    )
 
 
 # --- the seed's decision, imported and compared with content/yrd-decision ------------------
@@ -331,3 +341,69 @@ def test_seed_decision_every_recorded_place_is_reported(seed_import):
     assert "repeats text of 十四、" in messages
     fm, body = _read(folder / "_document.md")
     assert str(fm["date_passed"]) == "2025-07-31"
+
+
+# --- a 公文: 发文字号, 主送机关, parts, items, 落款 and 成文日期 (tests/data/notice.txt, our own words) ---
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory):
+    root = tmp_path_factory.mktemp("notice")
+    content = root / "content"
+    content.mkdir()
+    (content / "topics.yaml").write_text("- {slug: yuedu, name: 阅读, description: 阅读。}\n", encoding="utf-8")
+    site = SITE_YAML.replace("documents: [garden, reading]", "documents: []").split("nav:")[0] + "nav: []\n"
+    (root / "site.yaml").write_text(site, encoding="utf-8")
+    err = _Buffer()
+    with open(os.devnull, "w") as devnull:
+        assert importer.run([DATA / "notice.txt"], content, site=root / "site.yaml", out=devnull, err=err) == 0, (
+            err.text
+        )
+    opts = Options(
+        content=content,
+        site_file=root / "site.yaml",
+        manifest=None,
+        out=root / "_site",
+        search=False,
+        cache=None,
+        jobs=1,
+    )
+    build(opts)
+    [folder] = [p for p in content.iterdir() if p.is_dir()]
+    return root, opts, folder.name, err.text
+
+
+def test_a_notice_imports_with_its_number_addressee_signature_and_date(notice, capsys):
+    root, opts, slug, messages = notice
+    assert check.run(opts) == 0, capsys.readouterr().err
+    data = json.loads(page(root, f"{slug}/{slug}.json"))
+    assert data["structure"] == "公文型" and data["number"] == "示政办发〔2030〕12号"
+    assert data["issuer"] == ["示例市人民政府办公厅"] and data["category"] == "规范性文件"
+    assert data["dates"] == {"date_issued": "2030-06-18"}  # the 成文日期
+    assert "notice.txt:38: read date 2030-06-18 from the 成文日期" in messages
+    assert [s["id"] for s in data["sections"]] == ["addressee", "preamble", "closing"]
+    assert [p["heading"] for p in data["parts"]] == ["总体要求", "重点任务", "保障措施"]
+    items = [p for p in data["provisions"] if p["kind"] == "item"]
+    assert [(p["key"].split("/")[1], p["citation"]) for p in items[:2]] == [
+        ("part-2-1", "《示例市人民政府办公厅关于印发示例市社区书屋建设实施方案的通知》第二部分第（一）项"),
+        ("part-2-2", "《示例市人民政府办公厅关于印发示例市社区书屋建设实施方案的通知》第二部分第（二）项"),
+    ]
+    points = items[1]["paragraphs"][0]["items"]
+    assert [(p["label"], p["id"]) for p in points] == [
+        ("1.", "part-2-item-2-p1-s1"),
+        ("2.", "part-2-item-2-p1-s2"),
+        ("3.", "part-2-item-2-p1-s3"),
+    ]
+    annex = next(p for p in data["provisions"] if p["kind"] == "annex")
+    assert (annex["label"], annex["title"], annex["id"]) == ("附件", "社区书屋建设标准", "annex")
+    html = page(root, f"{slug}/index.html")
+    body = html.split('id="closing"')[0]
+    assert 'id="part-3"' in body and 'id="annex"' not in body  # the 落款 after the text, before the 附件
+    assert html.index('id="closing"') < html.index('id="annex"')
+    text = page(root, f"{slug}/{slug}.txt")
+    assert (
+        "市财政对验收合格的书屋给予一次性补助。\n附件：社区书屋建设标准\n\n示例市人民政府办公厅\n2030年6月18日\n\n附件　社区书屋建设标准"
+        in text
+    )
+    doc = next((root / "content").glob("*/_document.md")).read_text(encoding="utf-8")
+    assert "（待填写）" not in doc and "null" not in doc and "status" not in doc

@@ -1,4 +1,4 @@
-"""The text in content/ is the seed's text, changed only by DESIGN.md §4.
+"""The text in content/ is the seed's text, changed only by docs/content-format.md#editorial-rules.
 
 This test reads the seed with its own small parser and content/ with PyYAML,
 and imports nothing from the project. Every editorial change that is more than
@@ -38,7 +38,7 @@ def seed_path() -> Path:
 
 
 # --------------------------------------------------------------------------
-# KNOWN EDITS (DESIGN.md §4), as data
+# KNOWN EDITS (docs/content-format.md#editorial-rules), as data
 # --------------------------------------------------------------------------
 
 
@@ -307,9 +307,27 @@ def test_document_titles():
     assert "# " + fm["title"] == seed()["plan_title"]
 
 
+def plan_parts(fm: dict) -> list[dict]:
+    """The plan's parts from its `divisions:`, each {number, label, heading} (heading None where lost):
+    `{heading: 三、…}` gives label and heading, `{level: 部分, number: 7}` a part whose heading is lost."""
+    out = []
+    for d in fm["divisions"]:
+        if "heading" in d:
+            m = re.match(r"^([一二三四五六七八九十]+)、(.*)$", d["heading"])
+            assert m, d
+            out.append(
+                {"number": CN_INT[m.group(1)], "label": m.group(1), "heading": m.group(2), "first": d.get("first")}
+            )
+        else:
+            assert d["level"] == "部分", d
+            out.append({"number": d["number"], "label": CN[d["number"]], "heading": None, "first": d.get("first")})
+    assert [p["number"] for p in out] == list(range(1, 10))
+    return out
+
+
 def test_part_headings():
     fm, _ = read_md(f"{PLAN}/_document.md")
-    parts = {p["number"]: p for p in fm["parts"]}
+    parts = {p["number"]: p for p in plan_parts(fm)}
     seen = set()
     for n in range(1, 10):
         blocks = seed_part(n)
@@ -324,7 +342,7 @@ def test_part_headings():
         check_paragraph(f"part {n} heading", parts[n]["heading"], head[len(prefix) :])
     assert seen == {3, 4, 5, 6, 8, 9}
     p9, _ = read_md(f"{PLAN}/part-9.md")
-    assert p9["title"] == parts[9]["heading"]
+    assert "title" not in p9 and parts[9]["first"] == "part-9"  # its division gives its heading
 
 
 def test_decision_announcement_and_preamble():
@@ -381,7 +399,7 @@ def test_plan_unit(n):
     fm, body = read_md(item_file(n))
     if n == "part-9":
         blocks = seed_part(9)[1:]  # text after the "## 九、组织保障" heading
-        assert fm["number"] == 9 and fm["label"] == "九"
+        assert "number" not in fm and "label" not in fm  # its division gives them
         paras = expected_paragraphs(blocks, [])
     else:
         blocks = seed_item(n)
@@ -537,6 +555,7 @@ def test_column_rule_self_check():
 
 
 def test_plan_items_in_their_parts():
+    """Each part's first item in `divisions:` is the first item under it in the seed's order."""
     part = None
     expected = {}
     for u in seed()["units"]:
@@ -548,9 +567,13 @@ def test_plan_items_in_their_parts():
                     part = missing
             expected[u["number"]] = part
     expected[ORPHAN_FRAGMENT["number"]] = ORPHAN_FRAGMENT["part"]
+    fm, _ = read_md(f"{PLAN}/_document.md")
+    firsts = {p["number"]: p["first"] for p in plan_parts(fm)}
     for n, p in expected.items():
-        fm, _ = read_md(item_file(n))
-        assert fm["part"] == p, f"item {n}: part {fm['part']}, seed order gives {p}"
+        if min(k for k, q in expected.items() if q == p) == n:
+            assert firsts[p] == n, f"part {p} starts at item {firsts[p]}, the seed's order gives {n}"
+        item, _ = read_md(item_file(n))
+        assert item.get("part", p) == p, f"item {n}: part {item['part']}, seed order gives {p}"
     assert sorted(expected) == list(range(3, 26))
 
 
@@ -626,10 +649,10 @@ def test_every_seed_character_accounted_for_exactly_once():
         items[n] = fm
         items[n]["_text"] = "".join(body_paragraphs(body))
     pieces.append(items[ORPHAN_FRAGMENT["number"]]["_text"])
-    for part in pfm["parts"]:
+    for part in plan_parts(pfm):
         if part["number"] == 9:
             p9, body9 = read_md(item_file("part-9"))
-            pieces.append("## " + part["label"] + "、" + p9["title"] + "".join(body_paragraphs(body9)))
+            pieces.append("## " + part["label"] + "、" + part["heading"] + "".join(body_paragraphs(body9)))
             continue
         if part["heading"] is not None:
             pieces.append(part["label"] + "、" + part["heading"])

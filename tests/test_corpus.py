@@ -95,6 +95,8 @@ def source_articles(text: str) -> list[str]:
                 out.append("".join(m.group(0).split()))
                 last = number if not m.group(2) else last
     return out
+
+
 FULL = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；"}
 
 
@@ -160,7 +162,7 @@ def test_every_article_at_its_address_with_its_label(corpus, name):
     ]
     assert [label for label, _, _ in got] == want
     for label, anchor, url in got:
-        assert url.endswith(f"/{slug}/{anchor.removeprefix('art-')}.html#{anchor}"), (label, url)
+        assert url.endswith(f"/{slug}/{anchor.replace('art-', '')}.html#{anchor}"), (label, url)
 
 
 def _source_lines(text: str) -> list[str]:
@@ -175,8 +177,15 @@ def _source_lines(text: str) -> list[str]:
             line = line.replace("|", "")
         line = "".join(line.split())
         line = "".join(
-            FULL.get(c, c) if not (0 < i < len(line) - 1 and line[i - 1].isascii() and line[i - 1].isalnum()
-                                   and line[i + 1].isascii() and line[i + 1].isalnum()) else c
+            FULL.get(c, c)
+            if not (
+                0 < i < len(line) - 1
+                and line[i - 1].isascii()
+                and line[i - 1].isalnum()
+                and line[i + 1].isascii()
+                and line[i + 1].isalnum()
+            )
+            else c
             for i, c in enumerate(line)
         )
         if line:
@@ -240,15 +249,24 @@ def test_the_head_is_kept_under_the_title_and_read(corpus):
 
 def test_group_headings_tables_annexes_and_a_notice(corpus):
     root, _, slugs = corpus
-    groups = page(root, f"{slugs['司法解释--最高人民法院关于严格执行案件审理期限制度的若干规定(2000-09-22).txt']}/index.html")
+    groups = page(
+        root, f"{slugs['司法解释--最高人民法院关于严格执行案件审理期限制度的若干规定(2000-09-22).txt']}/index.html"
+    )
     assert 'id="group-1"' in groups and re.search(r'<section class="group" id="group-1">\s*<h2', groups)
-    table = page(root, f"{slugs['司法解释--最高人民法院、最高人民检察院关于执行《刑法》确定罪名的补充规定（四）(2009-10-14).txt']}/index.html")
+    table = page(
+        root,
+        f"{slugs['司法解释--最高人民法院、最高人民检察院关于执行《刑法》确定罪名的补充规定（四）(2009-10-14).txt']}/index.html",
+    )
     assert "<table>" in table and "<td>第151条第3款 （《刑法修正案（七）》第1条）</td>" in table
-    notice = json.loads(published(root, slugs["部门规章--关于职工全年月平均工作时间和工资折算问题的通知(2009-03-29).txt"], "json"))
+    notice = json.loads(
+        published(root, slugs["部门规章--关于职工全年月平均工作时间和工资折算问题的通知(2009-03-29).txt"], "json")
+    )
     assert notice["structure"] == "公文型" and notice["number"] == "劳社部发[2008]3号"
     assert [s["id"] for s in notice["sections"]][:2] == ["addressee", "preamble"]
     assert [p["heading"] for p in notice["parts"]][:2] == ["制度工作时间的计算", "日工资、小时工资的折算"]
-    restart = json.loads(published(root, slugs[next(n for n in TEXTS if "外商投资企业和外国企业适用增值税" in n)], "json"))
+    restart = json.loads(
+        published(root, slugs[next(n for n in TEXTS if "外商投资企业和外国企业适用增值税" in n)], "json")
+    )
     keys = [p["key"].split("/")[1] for p in restart["provisions"] if p["kind"] == "item"]
     assert keys[:2] == ["part-1-1", "part-1-2"] and "part-2-1" in keys
     sea = json.loads(published(root, slugs["行政法规--海洋倾废管理条例(2017-03-01).txt"], "json"))

@@ -1,4 +1,4 @@
-"""Gate: axe-core reports zero violations on every page type, light and dark (DESIGN.md §5).
+"""Gate: axe-core reports zero violations on every page type, light and dark (docs/architecture.md#quality-bars).
 
 axe-core (npm, pinned) is injected into headless Chromium with Playwright. Its
 script is added as an inline tag, so these contexts bypass the CSP; the CSP

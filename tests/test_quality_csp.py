@@ -1,5 +1,5 @@
 """Gate: under the site's CSP, every page type and a search run with zero CSP
-violations and zero console errors (DESIGN.md §5).
+violations and zero console errors (docs/architecture.md#quality-bars).
 
 The server of tests/conftest.py sends
 `Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:`.

@@ -1,4 +1,4 @@
-"""Gate: every built page passes the Nu Html Checker with zero errors (DESIGN.md §5).
+"""Gate: every built page passes the Nu Html Checker with zero errors (docs/architecture.md#quality-bars).
 
 The checker is npm's `vnu-jar` (pinned in package.json), run with Java.
 """

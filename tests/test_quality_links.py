@@ -1,4 +1,4 @@
-"""Gate: every internal link and anchor resolves, on disk and over HTTP (DESIGN.md §5).
+"""Gate: every internal link and anchor resolves, on disk and over HTTP (docs/architecture.md#quality-bars).
 
 On disk: sitegen.linkcheck.broken_links over every built file. Over HTTP: npm's
 `linkinator` (pinned) crawls the served site, following every page, stylesheet

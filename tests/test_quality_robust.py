@@ -1,4 +1,4 @@
-"""Gate: hostile content never crashes the build (issue 8, DESIGN.md §3).
+"""Gate: hostile content never crashes the build (issue 8, docs/content-format.md).
 
 Property-based tests (Hypothesis) feed the content loader random and hostile
 front matter and Markdown: wrong types, huge values, unknown keys, control
@@ -34,7 +34,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import build
-from sitegen import load, write
+from sitegen import documents, load, write
+from sitegen import files as reading
 from sitegen.pipeline import ROOT
 
 from conftest import run_build
@@ -327,8 +328,8 @@ VALUES = st.recursive(
 KEYS = (
     st.sampled_from(
         sorted(
-            load.DOC_FIELDS
-            | load.PROVISION_FIELDS
+            documents.DOC_FIELDS
+            | documents.PROVISION_FIELDS
             | load.TERM_FIELDS
             | load.SITE_FIELDS
             | {"slug", "name", "description", "to", "reason"}
@@ -1186,11 +1187,11 @@ def test_file_size_limit_is_exact(tmp_path):
     from sitegen.errors import Problems
 
     ok, over = tmp_path / "ok.md", tmp_path / "over.md"
-    ok.write_bytes(b"x" * load.MAX_FILE_BYTES)
-    over.write_bytes(b"x" * (load.MAX_FILE_BYTES + 1))
+    ok.write_bytes(b"x" * reading.MAX_FILE_BYTES)
+    over.write_bytes(b"x" * (reading.MAX_FILE_BYTES + 1))
     problems = Problems()
-    assert load.read_bytes(ok, problems) == b"x" * load.MAX_FILE_BYTES and not problems.items
-    assert load.read_bytes(over, problems) is None and len(problems.items) == 1
+    assert reading.read_bytes(ok, problems) == b"x" * reading.MAX_FILE_BYTES and not problems.items
+    assert reading.read_bytes(over, problems) is None and len(problems.items) == 1
 
 
 # --- the output folder --------------------------------------------------------------------------

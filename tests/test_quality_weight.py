@@ -1,4 +1,4 @@
-"""Gate: page weight budgets of DESIGN.md §5, on every page.
+"""Gate: page weight budgets of docs/architecture.md#quality-bars, on every page.
 
 - every HTML page ≤ 30 KB uncompressed, a document's full text ≤ 60 KB;
 - CSS a page links ≤ 12 KB;

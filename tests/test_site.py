@@ -1,4 +1,4 @@
-"""The real site, built once: what a reader gets (DESIGN.md §2, issue 3)."""
+"""The real site, built once: what a reader gets (docs/architecture.md#locators, issue 3)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def page(site_dir, path):
     return parse((site_dir / path).read_text(encoding="utf-8"))
 
 
-# The contract of DESIGN.md §2, written out here rather than imported from the code under test.
+# The addresses promised (docs/architecture.md, README.md), written out here rather than imported from the code under test.
 CONTRACT_PAGES = (
     [
         "index.html",

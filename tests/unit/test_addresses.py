@@ -212,7 +212,11 @@ def test_units_inside_a_provision_are_on_its_page_and_cited_down_to_the_mu():
         ("第十二条第二款第（三）项", LEGAL, (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0))),
         ("第一百三十三条之一", LEGAL, (("article", 133, 1),)),
         ("第二编第四章", LEGAL, (("book", 2, 0), ("chapter", 4, 0))),
-        ("第十二条第二款第(三)项第1目", LEGAL, (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0), ("subpoint", 1, 0))),
+        (
+            "第十二条第二款第(三)项第1目",
+            LEGAL,
+            (("article", 12, 0), ("paragraph", 2, 0), ("point", 3, 0), ("subpoint", 1, 0)),
+        ),
         ("第三部分第（四）项", POLICY, (("part", 3, 0), ("item", 4, 0))),
     ],
 )

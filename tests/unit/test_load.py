@@ -80,8 +80,6 @@ def test_a_document_folder_linked_outside_the_content_folder_is_refused_however_
     depend on how the content folder was written on the command line."""
     from fixtures import make_site
 
-    from sitegen import load
-
     make_site(tmp_path)
     outside = tmp_path / "outside"
     shutil.copytree(tmp_path / "content/demo", outside)
