@@ -23,6 +23,13 @@ fi
 for fs in proc sys dev dev/pts dev/shm; do mountpoint -q "$dir/$fs" || mount --bind "/$fs" "$dir/$fs"; done
 trap 'for fs in dev/shm dev/pts dev sys proc; do umount -l "$dir/$fs" 2>/dev/null || true; done' EXIT
 cp /etc/resolv.conf "$dir/etc/resolv.conf"
+# Where the network passes through a TLS-inspecting proxy (as this workplace's does), the host's
+# extra CA certificates, which Debian's ca-certificates adds to the system's store when installed.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" > /dev/null; then
+  mkdir -p "$dir/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+  if [ -x "$dir/usr/sbin/update-ca-certificates" ]; then chroot "$dir" /usr/sbin/update-ca-certificates > /dev/null; fi
+fi
 printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb http://deb.debian.org/debian-security bookworm-security main\n' \
   "$mirror" "$mirror" > "$dir/etc/apt/sources.list"
 
