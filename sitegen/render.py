@@ -12,6 +12,7 @@ and never changes it.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -250,7 +251,8 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
                 {"doc": doc, "prov": prov, "prev": prev, "next": next_},
                 partial(structured_data.provision, site, doc, prov),
             )
-    yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": glossary_order(site)})
+    terms = glossary_order(site)
+    yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": terms, "letters": by_initial(terms)})
     by_slug = {t.slug: t for t in site.terms}
     for term in site.terms:
         yield PagePlan(
@@ -273,6 +275,25 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
         yield PagePlan(addresses.path_of(topic), "topic.html", "topic", {"topic": topic, "groups": groups})
     yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
+
+
+def initial(pinyin: str) -> str:
+    """The letter a glossary index files a term under: its pinyin's first letter, without tone
+    mark, in capitals (cháng → C); ü, which no syllable starts with, would file under U."""
+    first = unicodedata.normalize("NFD", pinyin.strip()[:1])[:1]
+    return first.upper() if first.isascii() and first.isalnum() else "#"
+
+
+def by_initial(terms: list[Term]) -> list[tuple[str, list[Term]]]:
+    """Terms in glossary order, in runs that share an initial letter (A, B, C …)."""
+    out: list[tuple[str, list[Term]]] = []
+    for term in terms:
+        letter = initial(term.pinyin)
+        if out and out[-1][0] == letter:
+            out[-1][1].append(term)
+        else:
+            out.append((letter, [term]))
+    return out
 
 
 @dataclass(frozen=True)
