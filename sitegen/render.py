@@ -114,6 +114,7 @@ def make_env(templates: Path, cache: Path | None = None, watch: bool = False) ->
         gap_mark=GAP,
         csp=CSP,
     )
+    env.globals.update(fragmentary=fragmentary, related_in_order=related_in_order, topic_counts=topic_counts)
     env.filters["zh_date"] = zh_date
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt
@@ -126,6 +127,36 @@ class _Environment(jinja2.Environment):
         # render copies them and every {% import %} compares them, a few times per page, and
         # make_env sets the environment's globals once, before any template is loaded.
         return {**self.globals, **(d or {})}
+
+
+def fragmentary(doc: Document) -> bool:
+    """Whether the source lost part of the document (a part's heading or items, a provision's
+    start or end): its page is then not called 全文."""
+    return any(p.heading is None or p.missing_items for p in doc.parts) or any(p.incomplete for p in doc.provisions)
+
+
+def related_in_order(site: Site, links: Links, prov: Provision) -> list:
+    """A provision's related provisions, whichever of the two files lists the relation, in the
+    site's reading order (the documents in order, each in its own order)."""
+    order = {d.slug: i for i, d in enumerate(site.documents)}
+    place = {d.slug: {p.key: n for n, p in enumerate(d.provisions)} for d in site.documents}
+    both = [*links.related[prov.key], *links.cited_by[prov.key]]
+    return sorted(both, key=lambda b: (order[b.provision.doc], place[b.provision.doc][b.provision.key]))
+
+
+def topic_counts(site: Site, provisions: Iterable[Provision]) -> str:
+    """How many provisions of each document a topic has, each in the document's own unit:
+    《决定》3条、《方案》2项、1个部分 (never calling a plan's items 条)."""
+    counts: dict[str, dict[str, int]] = {}
+    for prov in provisions:
+        units = counts.setdefault(prov.doc, {})
+        units[prov.unit] = units.get(prov.unit, 0) + 1
+    out = []
+    for doc in site.documents:
+        if doc.slug in counts:
+            said = [f"{n}{'个' if len(unit) > 1 else ''}{unit}" for unit, n in counts[doc.slug].items()]
+            out.append(doc.short_title + "、".join(said))
+    return "，".join(out)
 
 
 def first_sentence(text: str) -> str:
