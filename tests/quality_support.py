@@ -71,6 +71,10 @@ def java() -> str:
     return exe
 
 
+def node() -> str:
+    return executable("node", "install Node.js 18 or later (Debian: apt-get install -y nodejs npm)")
+
+
 def wait_for_search_results(page, timeout: float = 15_000) -> None:
     """Wait until the search page lists results, failing with what it shows instead."""
     try:
