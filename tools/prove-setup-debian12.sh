@@ -38,6 +38,10 @@ rm -rf "$dir/root/site" "$dir/root/.cache" "$dir/root/.npm"
 git clone -q --no-local "$repo" "$dir/root/site"
 git -C "$dir/root/site" checkout -q "$(git -C "$repo" rev-parse "$commit")"
 
+# The seed beside the clone, where README.md and content/ look for it (../shared/seed/), as CI has it.
+seed="$repo/../shared/seed"
+if [ -d "$seed" ]; then mkdir -p "$dir/root/shared" && rm -rf "$dir/root/shared/seed" && cp -r "$seed" "$dir/root/shared/seed"; fi
+
 # The README's two commands, as the reader copies them (comment lines left out).
 awk '/^## Set-up/{s=1} /^## Commands/{s=0} s&&/^```sh/{b=1;next} s&&b&&/^```/{b=0} s&&b&&!/^#/&&NF' \
   "$dir/root/site/README.md" > "$dir/root/readme-commands.sh"
