@@ -21,19 +21,30 @@ from sitegen.errors import ContentErrors, shown
 from sitegen.pipeline import BuildError, Options, build
 
 
-def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
+COMMANDS = {
+    "build": "Build the site (the default command).",
+    "check": "Validate the content and the built site: links, anchors, published addresses, "
+    "the manifest, and the text against its source.",
+    "serve": "Build, serve on this machine and rebuild on every change (live preview).",
+}
+
+
+def make_parser(command: str | None) -> argparse.ArgumentParser:
+    """The options of one command (`build.py serve --help` lists serve's), or of them all."""
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build, check or preview the Zhejiang policy reference site."
+        prog=f"build.py {command}" if command else "build.py",
+        description=COMMANDS[command] if command else "Build, check or preview the Zhejiang policy reference site.",
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="build",
-        choices=["build", "check", "serve", "import"],
-        help="build (default): write the site; check: validate content and the built "
-        "site; serve: build, serve and rebuild on change; import FILE...: the plain text of "
-        "documents into content/ (see build.py import --help)",
-    )
+    if command is None:
+        parser.add_argument(
+            "command",
+            nargs="?",
+            default="build",
+            choices=["build", "check", "serve", "import"],
+            help="build (default): write the site; check: validate content and the built "
+            "site; serve: build, serve and rebuild on change; import FILE...: the plain text of "
+            "documents into content/ (see build.py import --help)",
+        )
     parser.add_argument("--out", type=Path, default=Options.out, help="output folder (default: _site/)")
     parser.add_argument("--content", type=Path, default=Options.content, help="content folder (default: content/)")
     parser.add_argument(
@@ -49,13 +60,24 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
         help="manifest of published addresses (default: anchors.txt for the "
         "default content; none for another --content)",
     )
-    parser.add_argument(
-        "--update-manifest", action="store_true", help="with check: add the built site's new addresses to the manifest"
-    )
-    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1, loopback only)")
-    parser.add_argument("--open", action="store_true", help="serve: open a browser")
-    args = parser.parse_args(argv)
+    if command in (None, "check"):
+        parser.add_argument(
+            "--update-manifest",
+            action="store_true",
+            help="with check: add the built site's new addresses to the manifest",
+        )
+    if command in (None, "serve"):
+        parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 picks a free one)")
+        parser.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1, loopback only)")
+        parser.add_argument("--open", action="store_true", help="serve: open a browser")
+    return parser
+
+
+def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
+    # A command named first gets a parser of its own, so `build.py serve --help` is serve's help.
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    args = make_parser(named).parse_args(argv[1:] if named else argv)
+    command = named or args.command
     manifest = args.manifest or (Options.manifest if args.content == Options.content else None)
     # The offline copy (offline.zip) is part of the full build only: not with --no-search, not in serve.
     opts = Options(
@@ -65,9 +87,9 @@ def parse_args(argv: list[str]) -> tuple[str, Options, argparse.Namespace]:
         base_url=args.base_url,
         search=not args.no_search,
         manifest=manifest,
-        offline=args.command != "serve",
+        offline=command != "serve",
     )
-    return args.command, opts, args
+    return command, opts, args
 
 
 def import_command(argv: list[str]) -> int:

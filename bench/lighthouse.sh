@@ -6,16 +6,17 @@
 #   bash bench/lighthouse.sh            # builds the site into a temporary folder first
 #   SITE=_site bash bench/lighthouse.sh # or audits an existing build
 #
-# Needs: `npm ci` (lighthouse, pinned in package.json) and Debian's Chromium
+# Needs: lighthouse, pinned in bench/lighthouse/ (`cd bench/lighthouse && npx --yes npm@10.9.2 ci`:
+# Debian 12's npm 9.2 cannot read its overrides) and Debian's Chromium
 # (CHROME_PATH, default /usr/bin/chromium). Not a test: it prints figures.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-LIGHTHOUSE="$ROOT/node_modules/lighthouse/cli/index.js"
+LIGHTHOUSE="$ROOT/bench/lighthouse/node_modules/lighthouse/cli/index.js"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 PYTHON="${PYTHON:-python3}"
 
-[ -f "$LIGHTHOUSE" ] || { echo "lighthouse is missing: run 'npm ci' at the repo root" >&2; exit 1; }
+[ -f "$LIGHTHOUSE" ] || { echo "lighthouse is missing: run 'npx --yes npm@10.9.2 ci' in bench/lighthouse" >&2; exit 1; }
 [ -x "$CHROME_PATH" ] || { echo "no Chromium at $CHROME_PATH: apt-get install -y chromium (or set CHROME_PATH)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"

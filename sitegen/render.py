@@ -12,6 +12,7 @@ and never changes it.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -126,6 +127,7 @@ def make_env(templates: Path, cache: Path | None = None, watch: bool = False) ->
         gap_mark=GAP,
         csp=CSP,
     )
+    env.globals.update(fragmentary=fragmentary, related_in_order=related_in_order, topic_counts=topic_counts)
     env.filters["zh_date"] = zh_date
     env.filters["first_sentence"] = first_sentence
     env.filters["excerpt"] = excerpt
@@ -138,6 +140,37 @@ class _Environment(jinja2.Environment):
         # render copies them and every {% import %} compares them, a few times per page, and
         # make_env sets the environment's globals once, before any template is loaded.
         return {**self.globals, **(d or {})}
+
+
+def fragmentary(doc: Document) -> bool:
+    """Whether the source lost part of the document (a division's heading or units, a provision's
+    start or end): its page is then not called 全文."""
+    lost = any(d.title is None or d.missing for d in doc.divisions)
+    return lost or any(p.incomplete for p in doc.provisions)
+
+
+def related_in_order(site: Site, links: Links, prov: Provision) -> list:
+    """A provision's related provisions, whichever of the two files lists the relation, in the
+    site's reading order (the documents in order, each in its own order)."""
+    order = {d.slug: i for i, d in enumerate(site.documents)}
+    place = {d.slug: {p.key: n for n, p in enumerate(d.provisions)} for d in site.documents}
+    both = [*links.related[prov.key], *links.cited_by[prov.key]]
+    return sorted(both, key=lambda b: (order[b.provision.doc], place[b.provision.doc][b.provision.key]))
+
+
+def topic_counts(site: Site, provisions: Iterable[Provision]) -> str:
+    """How many provisions of each document a topic has, each in the document's own unit:
+    《决定》3条、《方案》2项、1个部分 (never calling a plan's items 条)."""
+    counts: dict[str, dict[str, int]] = {}
+    for prov in provisions:
+        units = counts.setdefault(prov.doc, {})
+        units[prov.unit] = units.get(prov.unit, 0) + 1
+    out = []
+    for doc in site.documents:
+        if doc.slug in counts:
+            said = [f"{n}{'个' if len(unit) > 1 else ''}{unit}" for unit, n in counts[doc.slug].items()]
+            out.append(doc.short_title + "、".join(said))
+    return "，".join(out)
 
 
 def first_sentence(text: str) -> str:
@@ -272,7 +305,8 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
                 {"doc": doc, "prov": prov, "prev": prev, "next": next_},
                 partial(structured_data.provision, site, doc, prov),
             )
-    yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": glossary_order(site)})
+    terms = glossary_order(site)
+    yield PagePlan(addresses.GLOSSARY, "glossary.html", "glossary", {"terms": terms, "letters": by_initial(terms)})
     by_slug = {t.slug: t for t in site.terms}
     for term in site.terms:
         yield PagePlan(
@@ -295,6 +329,25 @@ def page_plan(site: Site, links: Links) -> Iterator[PagePlan]:
         yield PagePlan(addresses.path_of(topic), "topic.html", "topic", {"topic": topic, "groups": groups})
     yield PagePlan(addresses.SEARCH, "search.html", "search", {"search_backend": search_records.web_backend(site)})
     yield PagePlan(addresses.NOT_FOUND, "404.html", "404", {}, noindex=True)
+
+
+def initial(pinyin: str) -> str:
+    """The letter a glossary index files a term under: its pinyin's first letter, without tone
+    mark, in capitals (cháng → C); ü, which no syllable starts with, would file under U."""
+    first = unicodedata.normalize("NFD", pinyin.strip()[:1])[:1]
+    return first.upper() if first.isascii() and first.isalnum() else "#"
+
+
+def by_initial(terms: list[Term]) -> list[tuple[str, list[Term]]]:
+    """Terms in glossary order, in runs that share an initial letter (A, B, C …)."""
+    out: list[tuple[str, list[Term]]] = []
+    for term in terms:
+        letter = initial(term.pinyin)
+        if out and out[-1][0] == letter:
+            out[-1][1].append(term)
+        else:
+            out.append((letter, [term]))
+    return out
 
 
 @dataclass(frozen=True)

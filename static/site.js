@@ -61,8 +61,9 @@
   // Arriving from a search result (?hl=…): search-hl.js marks the terms searched for.
   if (/[?&]hl=/.test(location.search)) script("search-text.js").onload = () => script("search-hl.js");
 
+  // The reader's own date (local, not UTC: at 07:00 in Hangzhou the UTC date is still yesterday).
   addEventListener("beforeprint", () => {
-    const f = d.querySelector(".print-url");
-    if (f && !f.dataset.done) { f.dataset.done = "1"; f.textContent += `　打印日期：${new Date().toISOString().slice(0, 10)}`; }
+    const f = d.querySelector(".print-url"), t = new Date(), z = (n) => String(n).padStart(2, "0");
+    if (f && !f.dataset.done) { f.dataset.done = "1"; f.textContent += `　打印日期：${t.getFullYear()}-${z(t.getMonth() + 1)}-${z(t.getDate())}`; }
   });
 })();

@@ -72,7 +72,7 @@ def java() -> str:
 
 
 def node() -> str:
-    return executable("node", "install Node.js 20 or later (Debian: apt-get install -y nodejs npm)")
+    return executable("node", "install Node.js 18 or later (Debian: apt-get install -y nodejs npm)")
 
 
 def wait_for_search_results(page, timeout: float = 15_000) -> None:

@@ -525,15 +525,19 @@ def test_plan_blank_lines_follow_the_column_rule():
 
 
 def test_the_plan_notes_state_the_column_evidence():
+    """The evidence in words a reader can follow (issue 28): the column's height in the
+    校勘说明, each paragraph break's place in its column in the item's note; no line numbers
+    of the source file, which a reader does not have."""
     fm, _ = read_md(f"{PLAN}/_document.md")
     text = "".join(fm["editorial_notes"])
     assert f"每栏{COLUMN_LINES}行" in text
-    for no in COLUMN_BREAK_LINES + [UNMARKED_COLUMN_BREAK_AFTER]:
-        assert str(no) in text, f"校勘说明 does not cite seed line {no}"
-    for no, pos in PARAGRAPH_BREAK_LINES.items():
-        assert str(no) in text and f"第{pos}行" in text, (
-            f"校勘说明 does not cite seed line {no} (line {pos} of its column)"
-        )
+    notes = {n: " ".join(x["text"] for x in read_md(item_file(n))[0].get("notes") or []) for n in PLAN_PARAGRAPHS}
+    places = sorted(PARAGRAPH_BREAK_LINES.values())
+    assert f"第{places[0]}行" in notes[12] and f"第{places[1]}行" in notes[13] and f"第{places[2]}行" in notes[13]
+    for no in [*COLUMN_BREAK_LINES, UNMARKED_COLUMN_BREAK_AFTER, *PARAGRAPH_BREAK_LINES]:
+        for where, said in [("校勘说明", text), *notes.items()]:
+            assert str(no) not in said, f"{where} cites line {no} of the source file"
+    assert not re.search(r"来源文件第|第\d+[—-]\d+行", text + "".join(notes.values()))
 
 
 def test_column_rule_self_check():

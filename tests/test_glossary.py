@@ -226,7 +226,7 @@ def test_term_page_shows_definition_gloss_and_see_also(site_dir):
 def test_glossary_index_lists_every_term_with_its_count(site_dir):
     # The order (dictionary order by pinyin) is tested in tests/test_editorial.py.
     dom = parse((site_dir / "glossary" / "index.html").read_text(encoding="utf-8"))
-    items = list(dom.find("ol", cls="glossary").find_all("li"))
+    items = [li for ol in dom.find_all("ol", cls="glossary") for li in ol.find_all("li")]  # a list per letter
     expected = expected_occurrences()
     for li in items:
         assert li.find("span", cls="count").text() == f"{sum(expected[li.attrs['id']].values())}处"
@@ -290,7 +290,18 @@ def test_topic_pages_list_every_tagged_provision_grouped_by_document(site_dir):
         entry = index.find("a", href=f"{topic['slug']}.html").attrs
         assert entry is not None
         count = [li for li in index.find_all("li") if li.find("a", href=f"{topic['slug']}.html")][0]
-        assert count.find("span", cls="count").text() == f"{len(tagged)}条"
+        # per document, in its own unit (issue 28): 《决定》2条，《方案》3项、1个部分
+        said = []
+        for doc, short in (("yrd-decision", "《决定》"), ("digital-trade-plan", "《方案》")):
+            mine = [p for p in tagged if p.doc == doc]
+            items = [p for p in mine if not p.stem.startswith("part-")]
+            parts = [p for p in mine if p.stem.startswith("part-")]
+            units = ([f"{len(items)}{'条' if doc == 'yrd-decision' else '项'}"] if items else []) + (
+                [f"{len(parts)}个部分"] if parts else []
+            )
+            if units:
+                said.append(short + "、".join(units))
+        assert count.find("span", cls="count").text() == "，".join(said)
 
 
 def test_related_provisions_shown_in_both_directions(site_dir):

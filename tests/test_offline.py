@@ -12,7 +12,7 @@ def test_browse_from_disk_to_a_provision_and_back(site_dir, page):
     page.goto((site_dir / "index.html").as_uri())
     assert page.locator("h1").inner_text() == "浙江省长三角科技创新与数字贸易政策文本"
     # The stylesheet really applied (not just linked).
-    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"PingFang SC"')
     page.locator("a", has_text="浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定").first.click()
     page.wait_for_url("**/yrd-decision/index.html")
     page.locator("nav.toc a[href='#art-7']").click()

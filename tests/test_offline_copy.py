@@ -101,7 +101,7 @@ def test_browse_the_unzipped_copy_from_disk_and_search(unzipped, page):
     failed = []
     page.on("requestfailed", lambda r: failed.append((r.url, r.failure)) if r.failure != "net::ERR_ABORTED" else None)
     page.goto((unzipped / "index.html").as_uri())
-    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"PingFang SC"')
     assert "这是本站的离线版" in page.locator("main").inner_text()
     page.locator("main a", has_text="浙江省人民代表大会常务委员会关于促进长三角科技创新协同发展的决定").first.click()
     page.wait_for_url("**/yrd-decision/index.html")

@@ -264,6 +264,7 @@ def test_copied_text_is_the_text_only(page, site_url):
     page.keyboard.press("Control+C")
     assert page.evaluate("navigator.clipboard.readText()").strip() == p1
     page.hover("#art-7-p1")  # the toolbar (复制链接 / 复制引用) is in this paragraph now
+    page.locator("#art-7-p1 .para-tools").wait_for(state="attached")  # cite.js loads on the first hover
     assert page.locator("#art-7-p1 .para-tools").count() == 1
     got = page.evaluate(SELECT, ["art-7-p1", "art-7-p2"])
     assert re.sub(r"\s+", "\n", got.strip()) == p1 + "\n" + p2
