@@ -16,7 +16,7 @@ from .files import list_folder, read_text
 from .addresses import ARTICLE_STYLES, Step
 from .levels import FAMILIES, LEGAL, POLICY, Level, parse_label
 from .numerals import cn_number
-from .model import Block, Document, Note, Provision, Relation, Section, Source, Topic
+from .model import MAX_NUMBER, Block, Document, Note, Provision, Relation, Section, Source, Topic
 from .yamltext import Fields, split_front_matter
 
 DOCUMENT_FILE = "_document.md"
@@ -267,6 +267,9 @@ def _provision_files(
             )
             continue
         stem, steps = named
+        if any(n > MAX_NUMBER or x > MAX_NUMBER for _, n, x in steps):
+            problems.error(path, 1, f"provision numbers run from 1 to {MAX_NUMBER:,}")
+            continue
         if stem in seen:
             problems.error(path, 1, f"{path.name} and {seen[stem].name} are the same provision ({stem})")
             continue

@@ -77,7 +77,8 @@ def as_text(doc: Document, site: Site) -> str:
     out += ["校勘说明", ""] + [f"{i}. {n}" for i, n in enumerate(doc.editorial_notes, 1)]
     out += [
         "",
-        f"来源：{doc.source_description}校勘所据文件：{doc.source_name}。",
+        f"来源：{doc.source_description}校勘所据文件：{doc.source_name}。"
+        + (f"原文网址：{doc.source_url}" if doc.source_url else ""),
         f"网址：{site.config.base_url}{addresses.path_of(doc)}",
         "",
     ]

@@ -31,7 +31,7 @@ from . import markup
 from .addresses import Locator, Step, parse_stem
 from .errors import Problems, quote
 from .levels import AFTER_LEVELS, LEGAL, POINT_LEVELS, Label, Level, divisions, first_label, level, parse_label
-from .model import Division, Gap, Item, Paragraph, Provision, Source
+from .model import MAX_NUMBER, Division, Gap, Item, Paragraph, Provision, Source
 
 # --- provision bodies ----------------------------------------------------------------
 
@@ -229,6 +229,9 @@ def parse_body(
     row = level(family, "paragraph")
     several = len(blocks) > 1
     out: list[Paragraph] = []
+    if len(blocks) > MAX_NUMBER:
+        problems.error(path, blocks[MAX_NUMBER][2], f"a provision has at most {MAX_NUMBER} paragraphs (款)")
+        blocks = blocks[:MAX_NUMBER]
     for kind, content, line in blocks:
         index = len(out) + 1
         loc = provision.child(row, index, cited=several)
@@ -312,7 +315,7 @@ def read_divisions(f: Any, family: str) -> list[DivisionEntry]:
         if "first" in entry and first_stem is None:
             df.error("first", "'first' is the file name (without .md) of the first provision in the division, e.g. 12")
         missing = df.list("missing")
-        if not all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in missing):
+        if not all(isinstance(m, int) and not isinstance(m, bool) and 0 < m <= MAX_NUMBER for m in missing):
             df.error("missing", "'missing' lists the numbers of the units the source lost here, e.g. [1, 2]")
             missing = []
         if heading is not None:

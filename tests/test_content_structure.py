@@ -136,7 +136,7 @@ def test_plan_item_front_matter(n):
     assert set(fm) <= PROVISION_KEYS and {"number", "label", "part", "title", "topics"} <= set(fm)
     assert fm["number"] == n and type(fm["number"]) is int
     assert fm["label"] == f"（{CN[n]}）"
-    parts = {p["number"] for p in plan_doc()[0]["parts"]}
+    parts = {p["number"] for p in plan_parts()}
     assert fm["part"] in parts
     paras = paragraphs(body)
     assert len(paras) == PLAN_ITEM_PARAGRAPHS[n], (
@@ -183,8 +183,8 @@ def test_plan_items_parts_in_order():
 
 def test_plan_part_9():
     fm, body = read_md(CONTENT / PLAN / "part-9.md")
-    assert fm["number"] == 9 and fm["label"] == "九" and fm["title"] == "组织保障"
-    assert "part" not in fm and "incomplete" not in fm
+    assert not {"number", "label", "title", "part", "incomplete"} & set(fm)  # its division gives them
+    assert next(p for p in plan_parts() if p["number"] == 9) == {"number": 9, "label": "九", "heading": "组织保障", "first": "part-9", "missing": []}
     assert len(paragraphs(body)) == 1
 
 
@@ -324,12 +324,29 @@ def plan_doc():
     return read_md(CONTENT / PLAN / "_document.md")
 
 
+def plan_parts() -> list[dict]:
+    """The plan's parts, read from the `divisions:` of its _document.md: number, label, heading
+    (None where the source lost it), first (the file of its first provision), missing items."""
+    out = []
+    for d in plan_doc()[0]["divisions"]:
+        if "heading" in d:
+            m = re.fullmatch(r"([一二三四五六七八九十]+)、(.+)", d["heading"])
+            assert m, d
+            number, label, heading = CN.index(m.group(1)), m.group(1), m.group(2)
+        else:
+            assert d["level"] == "部分" and set(d) <= {"level", "number", "first", "missing"}, d
+            number, label, heading = d["number"], CN[d["number"]], None
+        first = d.get("first")
+        out.append({"number": number, "label": label, "heading": heading, "first": str(first) if first else None, "missing": d.get("missing", [])})
+    return out
+
+
 def check_common_document(fm: dict):
     for k in ("title", "short_title", "doc_type", "issuer", "status", "source", "editorial_notes"):
         assert k in fm, f"missing {k}"
     assert isinstance(fm["issuer"], list) and all(isinstance(i, str) for i in fm["issuer"])
     # where the seed lies for `build.py check`, and the rules it proves the text with (sitegen/fidelity.py)
-    assert {"file", "description", "lines"} <= set(fm["source"]) <= {"file", "description", "lines", "moved", "dropped"}
+    assert {"file", "description", "lines"} <= set(fm["source"]) <= {"file", "description", "url", "lines", "moved", "dropped"}
     assert fm["source"]["file"] == "../shared/seed/000_729dac52d8340b0c.txt"
     assert CJK_RE.search(fm["source"]["description"])
     notes = fm["editorial_notes"]
@@ -364,15 +381,14 @@ def test_plan_document():
     assert fm["issuer"] == ["中共浙江省委办公厅", "浙江省人民政府办公厅"]
     assert fm["date_issued"] == dt.date(2025, 5, 8)
     assert fm["status"] == "已印发"
-    parts = fm["parts"]
+    parts = plan_parts()
     assert [p["number"] for p in parts] == list(range(1, 10))
     for p in parts:
-        assert set(p) == {"number", "label", "heading", "missing_items"}
-        assert p["label"] == CN[p["number"]]
         assert (p["heading"] is None) == (p["number"] in (1, 2, 7)), p
-        assert p["missing_items"] == (PLAN_MISSING_ITEMS if p["number"] == 2 else [])
+        assert p["missing"] == (PLAN_MISSING_ITEMS if p["number"] == 2 else [])
         if p["heading"]:
             assert not p["heading"].startswith(CN[p["number"]] + "、")
+    assert "parts" not in fm
     ids = re.findall(r"^\{#([a-z0-9-]+)\}$", body, flags=re.M)
     assert ids == ["notice"]
     assert "\n## 中共浙江省委办公厅 浙江省人民政府办公厅 关于印发《浙江省数字贸易改革创新实施方案》的通知\n" in body
@@ -394,6 +410,6 @@ def test_plan_document():
 def test_numbering_complete_with_only_known_gaps():
     fm, _ = plan_doc()
     present = set(PLAN_ITEMS)
-    missing = {i for p in fm["parts"] for i in p["missing_items"]}
+    missing = {i for p in plan_parts() for i in p["missing"]}
     assert present | missing == set(range(1, 26)) and not present & missing
     assert missing == {1, 2}

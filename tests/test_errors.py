@@ -33,16 +33,17 @@ def test_every_error_reported_in_one_run(tmp_path):
             "content/demo/03.md": PROVISION.format(n=1, label="一"),
             "content/demo/04.md": PROVISION.format(n=4, label="四") + "\n<script>alert(1)</script>\n",
             "content/demo/05.md": "---\nnumber: [5\n---\n正文。\n",
+            "content/demo/4.md": PROVISION.format(n=4, label="四"),
         },
     )
     assert errors_of(result) == [
         "content/demo/01.md:5: unknown topic 'nope'",
-        "content/demo/02.md:3: label '三' does not match number 2 (expected '二')",
-        "content/demo/03.md:2: duplicate number 1 (also in 01.md)",
-        "content/demo/03.md:2: number 1 does not match the file name 03.md",
-        "content/demo/04.md:2: numbering gap: 第四条 follows 第二条 (第三条 missing)",
+        "content/demo/02.md:3: label '三' does not match the file name 02.md (expected '二、')",
+        "content/demo/03.md:2: number 1 does not match the file name 03.md",  # a file's name is its number
+        "content/demo/03.md:3: label '一' does not match the file name 03.md (expected '三、')",
         "content/demo/04.md:11: raw HTML is not allowed: '<script>alert(1)</script>'",
         "content/demo/05.md:3: invalid YAML: did not find expected ',' or ']'",
+        "content/demo/4.md:1: 4.md and 04.md are the same provision (4)",
     ]
 
 

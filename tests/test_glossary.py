@@ -59,13 +59,23 @@ def test_term_split_by_markup_is_not_linked_and_text_survives():
 # --- the glossary's content (content/ only) -----------------------------------------------------
 
 
+def division_title(division: dict) -> str:
+    """A heading's title as `divisions:` writes it (三、拓展… → 拓展…); "" where the source lost it."""
+    return re.sub(r"^[一二三四五六七八九十]+、", "", division.get("heading") or "")
+
+
+def division_number(division: dict) -> int:
+    m = re.match(r"^([一二三四五六七八九十]+)、", division.get("heading") or "")
+    return content.CN.index(m.group(1)) if m else division["number"]
+
+
 def document_text() -> str:
     """Every text of both documents that the build scans for terms."""
     parts = [p for prov in content.provisions() for p in prov.paragraphs]
     for doc in content.DOCS:
         meta, body = content.split(content.CONTENT / doc / "_document.md")
         parts.append(body)
-        parts += [part.get("heading") or "" for part in meta.get("parts") or []]
+        parts += [division_title(d) for d in meta.get("divisions") or []]
     return "\n".join(parts)
 
 
@@ -194,9 +204,9 @@ def expected_occurrences() -> dict[str, Counter]:
                 section = line[2:-1]
             for m in pattern.finditer(line):
                 out[form_to_slug[m.group()]][f"{doc}/index.html#{section}"] += 1
-        for part in meta.get("parts") or []:
-            for m in pattern.finditer(part.get("heading") or ""):
-                out[form_to_slug[m.group()]][f"{doc}/index.html#part-{part['number']}"] += 1
+        for part in meta.get("divisions") or []:
+            for m in pattern.finditer(division_title(part)):
+                out[form_to_slug[m.group()]][f"{doc}/index.html#part-{division_number(part)}"] += 1
     return out
 
 

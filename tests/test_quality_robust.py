@@ -90,9 +90,9 @@ PLAN_DOC = {
     "date_issued": "2025-05-08",
     "status": "已印发",
     "source": {"file": "seed.txt", "description": "测试来源。"},
-    "parts": [
-        {"number": 1, "label": "一", "heading": "总体要求", "missing_items": []},
-        {"number": 2, "label": "二", "heading": None, "missing_items": [2]},
+    "divisions": [
+        {"heading": "一、总体要求", "first": 1},
+        {"level": "部分", "number": 2, "missing": [2], "first": "part-2"},
     ],
     "editorial_notes": ["第（二）项缺失。"],
 }
@@ -125,7 +125,7 @@ PROVISIONS = {
         },
         "发展数字贸易。推动长三角一体化。\n",
     ),
-    f"{PLAN}/part-2.md": ({"number": 2, "label": "二", "title": "保障", "topics": ["maoyi"]}, "各地要抓好落实。\n"),
+    f"{PLAN}/part-2.md": ({"topics": ["maoyi"]}, "各地要抓好落实。\n"),
 }
 TERM = (
     {
@@ -1042,27 +1042,24 @@ def test_a_folder_that_cannot_be_read(tmp_path, good_output, folder):
 
 
 NUMBER_PROBES = {  # name: (files, expected errors)
-    "number 1000": (
-        {"content/demo/100.md": provision(1000, "一千")},
-        ["content/demo/100.md:2: field 'number' must be a whole number from 1 to 999"],
+    "number 10000": (
+        {"content/demo/10000.md": provision(10000, "一万")},
+        ["content/demo/10000.md:1: provision numbers run from 1 to 9,999"],
     ),
     "number 100 in 10.md (was ValueError in cn_number)": (
         {"content/demo/10.md": provision(100, "一百")},
         [
             "content/demo/10.md:2: number 100 does not match the file name 10.md",
-            "content/demo/10.md:2: numbering gap: 第一百条 follows 第二条 (第三条 … 第九十九条, 97 in all, missing)",
+            "content/demo/10.md:3: label '一百' does not match the file name 10.md (expected '十、')",
         ],
     ),
     "a label that is not the number": (
         {"content/demo/101.md": provision(101, "一百一")},
-        [
-            "content/demo/101.md:2: numbering gap: 第一百一条 follows 第二条 (第三条 … 第一百条, 98 in all, missing)",
-            "content/demo/101.md:3: label '一百一' does not match number 101 (expected '一百零一')",
-        ],
+        ["content/demo/101.md:3: label '一百一' does not match the file name 101.md (expected '一百零一、')"],
     ),
-    "1,000 paragraphs": (
-        {"content/demo/02.md": provision(body="\n\n".join(["段。"] * 1000) + "\n")},
-        ["content/demo/02.md:2005: a provision has at most 999 paragraphs (款)"],
+    "10,000 paragraphs": (
+        {"content/demo/02.md": provision(body="\n\n".join(["段。"] * 10000) + "\n")},
+        ["content/demo/02.md:20005: a provision has at most 9999 paragraphs (款)"],
     ),
 }
 
@@ -1100,15 +1097,18 @@ def test_numbers_from_100_build_and_read_right(tmp_path, good_output):
 
 def test_missing_items_from_100_and_out_of_range():
     files = base_files()
-    plan = dict(PLAN_DOC, parts=[dict(PLAN_DOC["parts"][0]), dict(PLAN_DOC["parts"][1], missing_items=[2, 100])])
-    files[f"content/{PLAN}/_document.md"] = front_matter(plan, PLAN_BODY).encode()
+
+    def plan_missing(value) -> bytes:
+        divisions = [dict(PLAN_DOC["divisions"][0]), dict(PLAN_DOC["divisions"][1], missing=value)]
+        return front_matter(dict(PLAN_DOC, divisions=divisions), PLAN_BODY).encode()
+
+    files[f"content/{PLAN}/_document.md"] = plan_missing([2, 100])
     status, stderr = build_tree(files, subprocess=True)
     assert status == 0, stderr
-    for bad in ([0], [1000], [-5], ["x"]):
-        plan = dict(PLAN_DOC, parts=[dict(PLAN_DOC["parts"][0]), dict(PLAN_DOC["parts"][1], missing_items=bad)])
-        files[f"content/{PLAN}/_document.md"] = front_matter(plan, PLAN_BODY).encode()
+    for bad in ([0], [10000], [-5], ["x"]):
+        files[f"content/{PLAN}/_document.md"] = plan_missing(bad)
         status, stderr = build_tree(files)
-        assert status == 1 and "missing_items must be a list of item numbers from 1 to 999" in stderr, stderr
+        assert status == 1 and "'missing' lists the numbers of the units the source lost here" in stderr, stderr
 
 
 CN_NUMBERS = {

@@ -170,6 +170,10 @@ def test_help_and_readme_name_the_same_commands_and_options():
     result = run_build("--help")
     assert result.returncode == 0
     helped = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", result.stdout)) - {"--help"}
+    for command in ("build", "check", "serve", "import"):  # each command's own options
+        own = run_build(command, "--help")
+        assert own.returncode == 0, own.stderr
+        helped |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", own.stdout)) - {"--help"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme[readme.index("## Commands") :]
     block = block[block.index("```") + 3 :]

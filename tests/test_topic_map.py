@@ -29,7 +29,11 @@ def shown_marks(site_dir, doc: str) -> set[tuple[str, str]]:
     d = parse((site_dir / "topics/index.html").read_text(encoding="utf-8"))
     table = d.by_id(f"map-{doc}").find("table")
     heads = [th.text() for th in table.find("thead").find_all("th")]
-    labels = {prov.stem: prov.meta["label"] for prov in content.provisions() if prov.doc == doc}
+    labels = {  # a part's own text has no label in its file: its division's 九 (docs/content-format.md)
+        prov.stem: prov.meta.get("label") or content.CN[int(prov.stem.removeprefix("part-"))]
+        for prov in content.provisions()
+        if prov.doc == doc
+    }
     columns = [p for p in content.provisions() if p.doc == doc]
     assert heads[0] == "主题" and len(heads) == len(columns) + 1
     for head, prov in zip(heads[1:], columns, strict=True):  # the column says which provision it is

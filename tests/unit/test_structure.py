@@ -131,7 +131,7 @@ def test_bad_structure_is_reported_with_its_line(tmp_path):
         "content/demo/07.md:1: warning: numbering gap: 第七条 follows 第二条 (expected 第三条); kept as the source numbers it",
         "content/demo/07.md:2: label '第八条' does not match the file name 07.md (expected '第七条')",
         "content/demo/_document.md:13: '甲节' does not start with the label of a division "
-        "(第一编、第一分编、第一章、附则、第一节、一、)",
+        "(第一编、附件1、附表1、附录1、附图1、第一分编、第一章、附则、第一节、一、)",
         "content/demo/x.md:1: provision files are named by their number: 7.md (or 07.md), 133-1.md "
         "(第一百三十三条之一), part-9.md (a part's own text), annex-1.md, annex.md",
     ]
