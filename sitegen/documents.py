@@ -12,12 +12,12 @@ from typing import Any
 
 from . import markup, structure
 from .errors import Problems, quote
-from .files import list_folder, read_text
+from .files import list_folder
 from .addresses import ARTICLE_STYLES, Step
 from .levels import FAMILIES, LEGAL, POLICY, Level, parse_label
 from .numerals import cn_number
 from .model import MAX_NUMBER, Block, Document, Note, Provision, Relation, Section, Source, Topic
-from .yamltext import Fields, split_front_matter
+from .yamltext import Fields, read_markdown
 
 DOCUMENT_FILE = "_document.md"
 ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -61,13 +61,10 @@ def load_document(
     if not os.path.lexists(path):
         problems.error(path, 1, "missing document file")
         return None
-    text = read_text(path, problems, root)
-    if text is None:
+    read = read_markdown(path, problems, root)
+    if read is None:
         return None
-    parsed = split_front_matter(text, path, problems)
-    if parsed is None:
-        return None
-    data, body, body_line = parsed
+    text, data, body, body_line = read
     f = Fields(data, path, 2, problems, DOC_FIELDS)
     doc_type = f.str("doc_type", max_len=40)
     family = f.str("structure", required=False)
@@ -274,13 +271,13 @@ def _provision_files(
             problems.error(path, 1, f"{path.name} and {seen[stem].name} are the same provision ({stem})")
             continue
         seen[stem] = path
-        text = read_text(path, problems, root)
-        if text is None:
+        read = read_markdown(path, problems, root)
+        if read is None:
             continue
-        parsed = split_front_matter(text, path, problems)
-        if parsed is None:
-            continue
-        out.append(structure.Raw(stem, steps, path, _maker(path, text, parsed, family, numbering, topics, problems)))
+        text, *parsed = read
+        out.append(
+            structure.Raw(stem, steps, path, _maker(path, text, tuple(parsed), family, numbering, topics, problems))
+        )
     return out
 
 

@@ -18,7 +18,7 @@ from .documents import DOCUMENT_FILE, load_document
 from .errors import ContentError, Problems, quote
 from .files import list_folder, read_text
 from .model import Document, Site, SiteConfig, Source, Term, Topic
-from .yamltext import Fields, YList, parse_yaml, split_front_matter
+from .yamltext import Fields, YList, parse_yaml, read_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A nav entry's path: a file of the built site, relative to its root, optionally with an
@@ -38,13 +38,10 @@ def load_terms(folder: Path, problems: Problems, root: Path | None = None) -> tu
     for path in list_folder(folder, problems) if os.path.isdir(folder) else []:
         if not path.name.endswith(".md"):
             continue
-        text = read_text(path, problems, root)
-        if text is None:
+        read = read_markdown(path, problems, root)
+        if read is None:
             continue
-        parsed = split_front_matter(text, path, problems)
-        if parsed is None:
-            continue
-        data, body, body_line = parsed
+        _, data, body, body_line = read
         f = Fields(data, path, 2, problems, TERM_FIELDS)
         slug = f.str("slug")
         if slug is not None and (not SLUG.match(slug) or slug != path.stem):

@@ -34,11 +34,39 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Item:
+class Unit:
+    """Anything of a document's text with an address: what its locator says of it."""
+
+    locator: Locator
+
+    @property
+    def anchor(self) -> str:
+        return self.locator.anchor
+
+    @property
+    def level(self) -> Level:
+        return self.locator.level
+
+    @property
+    def kind(self) -> str:
+        """The key of its level: article / item / part / annex / chapter / paragraph / point …"""
+        return self.locator.level.key
+
+    @property
+    def number(self) -> int:
+        return self.locator.number
+
+    @property
+    def name(self) -> str:
+        """How a citation names it: 第七条 / 第二款 / 第（三）项 / 第1目 / 第三章 / 附件1."""
+        return self.locator.name
+
+
+@dataclass(frozen=True)
+class Item(Unit):
     """A numbered point inside a paragraph: a 项 （三） in a 款, a 目 1． in a 项, or a point
     1. in a plan's 段. Written in the text as the source writes it, its label first."""
 
-    locator: Locator
     label: str  # as the source writes it: （三） / 一、 / 1． / ⒈
     markdown: str  # inline Markdown of its text, without the label
     text: str  # the reader's text of that
@@ -47,17 +75,8 @@ class Item:
     items: tuple[Item, ...] = ()  # the 目 of a 项
 
     @property
-    def anchor(self) -> str:
-        return self.locator.anchor
-
-    @property
     def index(self) -> int:
         return self.locator.number
-
-    @property
-    def name(self) -> str:
-        """第（三）项 / 第1目 / 第1点."""
-        return self.locator.name
 
     @property
     def full_text(self) -> str:
@@ -73,10 +92,9 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Unit):
     """One 款 (段): a paragraph of a provision's body, with the 项 that follow its lead-in, or a table."""
 
-    locator: Locator
     markdown: str  # inline Markdown of the paragraph (the lead-in where it has 项); a table's Markdown
     text: str  # the reader's text of that: markup removed; a table's cells in reading order
     source: Source
@@ -84,17 +102,8 @@ class Paragraph:
     table: bool = False  # a table of the source, kept as a table
 
     @property
-    def anchor(self) -> str:
-        return self.locator.anchor
-
-    @property
     def index(self) -> int:
         return self.locator.number
-
-    @property
-    def name(self) -> str:
-        """第二款 / 第二段."""
-        return self.locator.path[-1].level.cite_of(self.index)
 
     @property
     def full_text(self) -> str:
@@ -122,10 +131,9 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Provision:
+class Provision(Unit):
     """A unit with a page and text of its own: a 条, a plan's 项, a part's own text, an 附件."""
 
-    locator: Locator
     family: str  # 法规型 / 公文型
     label: str  # as the text writes it in front of the text: 第七条 / 七、 / （四）; "" for a part's own text
     title: str
@@ -144,19 +152,6 @@ class Provision:
         return self.locator.doc
 
     @property
-    def level(self) -> Level:
-        return self.locator.level
-
-    @property
-    def kind(self) -> str:
-        """article / item / part / annex / table: the key of its level."""
-        return self.locator.level.key
-
-    @property
-    def number(self) -> int:
-        return self.locator.number
-
-    @property
     def slug(self) -> str:
         """The provision's file stem and key part: "7", "133-1", "part-9"."""
         return self.locator.stem
@@ -164,10 +159,6 @@ class Provision:
     @property
     def key(self) -> str:
         return self.locator.key
-
-    @property
-    def anchor(self) -> str:
-        return self.locator.anchor
 
     @property
     def page(self) -> str:
@@ -195,11 +186,6 @@ class Provision:
         return "\u3000" if self.label.endswith(("条", "件", "表", "录", "图")) or self.label[-1:].isdigit() else ""
 
     @property
-    def name(self) -> str:
-        """第七条 / 第（四）项 / 第九部分 / 附件1."""
-        return self.locator.name
-
-    @property
     def heading(self) -> str:
         """The title as a label (page titles, tables of contents, pagers): no closing 。."""
         return self.title.removesuffix("。")
@@ -211,43 +197,21 @@ class Provision:
 
 
 @dataclass(frozen=True)
-class Gap:
+class Gap(Unit):
     """A unit the source lost, shown where it stood with a 〔原文缺失〕 note: plan items （一）（二）."""
 
-    locator: Locator
     label: str  # （一）
-
-    @property
-    def anchor(self) -> str:
-        return self.locator.anchor
 
 
 @dataclass(frozen=True)
-class Division:
+class Division(Unit):
     """A 编, 分编, 章, 节, 附则, group heading (一、管辖) or a plan's 部分: a heading and what it holds."""
 
-    locator: Locator
     label: str  # as the source writes it: 第二编 / 附则 / 一、
     title: str | None  # 总则; "" for a heading that is its label alone (附则); None where the source lost it
     children: tuple[Division | Provision, ...]
     source: Source
     missing: tuple[Gap, ...] = ()  # units the source lost here, in order
-
-    @property
-    def level(self) -> Level:
-        return self.locator.level
-
-    @property
-    def kind(self) -> str:
-        return self.locator.level.key
-
-    @property
-    def number(self) -> int:
-        return self.locator.number
-
-    @property
-    def anchor(self) -> str:
-        return self.locator.anchor
 
     own_text = False  # (a provision may be a division's own text; a division never is)
 
@@ -260,11 +224,6 @@ class Division:
     def page(self) -> str:
         """Its own page where it has one, else the page it is shown on."""
         return self.locator.page
-
-    @property
-    def name(self) -> str:
-        """第二编 / 第三章 / 附则 / 第三部分 (a group heading: 一、)."""
-        return self.locator.name
 
     @property
     def heading(self) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .errors import Problems, quote
-from .files import CONTROL_CHARS
+from .files import CONTROL_CHARS, read_text
 from .model import MAX_NUMBER
 
 # --- YAML that remembers where each value was written -----------------------
@@ -375,3 +375,15 @@ class Fields:
                     self.path, self.item_line(key, seq, i), f"each entry of {key!r} must be non-empty text"
                 )
         return tuple(out)
+
+
+def read_markdown(path: Path, problems: Problems, root: Path | None = None) -> tuple[str, Any, str, int] | None:
+    """A content file read whole: (its text, its front matter, its body, the body's first line),
+    or None after recording why not (files.read_text, split_front_matter)."""
+    text = read_text(path, problems, root)
+    if text is None:
+        return None
+    parsed = split_front_matter(text, path, problems)
+    if parsed is None:
+        return None
+    return (text, *parsed)

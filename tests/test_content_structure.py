@@ -184,7 +184,13 @@ def test_plan_items_parts_in_order():
 def test_plan_part_9():
     fm, body = read_md(CONTENT / PLAN / "part-9.md")
     assert not {"number", "label", "title", "part", "incomplete"} & set(fm)  # its division gives them
-    assert next(p for p in plan_parts() if p["number"] == 9) == {"number": 9, "label": "九", "heading": "组织保障", "first": "part-9", "missing": []}
+    assert next(p for p in plan_parts() if p["number"] == 9) == {
+        "number": 9,
+        "label": "九",
+        "heading": "组织保障",
+        "first": "part-9",
+        "missing": [],
+    }
     assert len(paragraphs(body)) == 1
 
 
@@ -337,7 +343,15 @@ def plan_parts() -> list[dict]:
             assert d["level"] == "部分" and set(d) <= {"level", "number", "first", "missing"}, d
             number, label, heading = d["number"], CN[d["number"]], None
         first = d.get("first")
-        out.append({"number": number, "label": label, "heading": heading, "first": str(first) if first else None, "missing": d.get("missing", [])})
+        out.append(
+            {
+                "number": number,
+                "label": label,
+                "heading": heading,
+                "first": str(first) if first else None,
+                "missing": d.get("missing", []),
+            }
+        )
     return out
 
 
@@ -346,7 +360,11 @@ def check_common_document(fm: dict):
         assert k in fm, f"missing {k}"
     assert isinstance(fm["issuer"], list) and all(isinstance(i, str) for i in fm["issuer"])
     # where the seed lies for `build.py check`, and the rules it proves the text with (sitegen/fidelity.py)
-    assert {"file", "description", "lines"} <= set(fm["source"]) <= {"file", "description", "url", "lines", "moved", "dropped"}
+    assert (
+        {"file", "description", "lines"}
+        <= set(fm["source"])
+        <= {"file", "description", "url", "lines", "moved", "dropped"}
+    )
     assert fm["source"]["file"] == "../shared/seed/000_729dac52d8340b0c.txt"
     assert CJK_RE.search(fm["source"]["description"])
     notes = fm["editorial_notes"]
