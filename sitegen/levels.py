@@ -32,9 +32,10 @@ _ARTICLE_WORD = "[第笫]"  # 笫: a typo some sources have for 第 (笫五十�
 _GAP = r"[ \t\u3000\u2002]*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Level:
-    """One level of a legal or policy text."""
+    """One level of a legal or policy text: a row of TABLE, one object each (compared, hashed and
+    copied as itself, so a locator's hash does not walk every field of its levels)."""
 
     key: str  # article: the level's name in code, in JSON downloads and in file names
     family: str  # LEGAL, POLICY, or "" for both
@@ -55,6 +56,15 @@ class Level:
     ext_cite: str = ""
     heading: bool = False  # written as a heading line (编, 章, 一、管辖), not in front of text
     after: bool = False  # stands after the text, a unit of its own: 附件, 附表
+
+    def __copy__(self) -> Level:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Level:
+        return self
+
+    def __reduce__(self) -> tuple:
+        return level, (self.family, self.key)
 
     def anchor_of(self, number: int, ext: int = 0) -> str:
         if not number and self.single:

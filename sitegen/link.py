@@ -46,6 +46,7 @@ class Links:
     occurrences: Mapping[str, tuple[Occurrence, ...]]
     neighbours: Mapping[str, tuple[Provision | None, Provision | None]]
     matcher: Matcher
+    order: Mapping[str, int]  # key → place in the site's reading order (the documents in order, each in its own)
 
 
 CONTEXT = 24  # characters of context either side of a term on its page
@@ -104,6 +105,7 @@ def link_site(site: Site, problems: Problems) -> Links:
         topics=freeze({k: tuple(v) for k, v in topics.items()}),
         occurrences=freeze({k: tuple(v) for k, v in occurrences.items()}),
         neighbours=freeze(neighbours),
+        order=freeze({key: i for i, key in enumerate(provisions)}),
         matcher=matcher,
     )
 

@@ -313,6 +313,12 @@ class Document:
         return tuple(_divisions(self.body))
 
     @cached_property
+    def fragmentary(self) -> bool:
+        """Whether the source lost part of it (a division's heading or units, a provision's start or end)."""
+        lost = any(d.title is None or d.missing for d in self.divisions)
+        return lost or any(p.incomplete for p in self.provisions)
+
+    @cached_property
     def _trails(self) -> Mapping[Locator, tuple[Division, ...]]:
         # By locator, not identity: a copy of the model (deepcopy, pickle) finds the same trails.
         out: dict[Locator, tuple[Division, ...]] = {}

@@ -839,13 +839,9 @@ class _Body:
         parsed.sections[name] = front
         for kind in AFTER_KINDS:  # a sole 附件 without a number is "the 附件": annex.html, #annex
             mine = [u for u in parsed.units if u.kind == kind and not u.within]
-            if len(mine) == 1 and not re.search(r"[0-9０-９一二三四五六七八九十]", mine[0].label):
-                held = [h for h in parsed.headings if h.row.key == kind and h.number == mine[0].number]
-                for unit in [mine[0], *(u for u in parsed.units if u.within == mine[0].stem)]:
-                    unit.within = kind if unit.within else unit.within
-                mine[0].number = 0
-                for h in held:
-                    h.number = 0
+            holds = any(u.within == f"{kind}-{m.number}" for m in mine for u in parsed.units)
+            if len(mine) == 1 and not holds and not re.search(r"[0-9０-９一二三四五六七八九十]", mine[0].label):
+                mine[0].number = 0  # (one that holds 条 keeps its number: annex-1-1 is its 第一条)
         if not self.restart:  # numbers run through the document: no group in their addresses
             for unit in parsed.units:
                 unit.scope = 0

@@ -143,19 +143,15 @@ class _Environment(jinja2.Environment):
 
 
 def fragmentary(doc: Document) -> bool:
-    """Whether the source lost part of the document (a division's heading or units, a provision's
-    start or end): its page is then not called 全文."""
-    lost = any(d.title is None or d.missing for d in doc.divisions)
-    return lost or any(p.incomplete for p in doc.provisions)
+    """Whether the source lost part of the document: its page is then not called 全文."""
+    return doc.fragmentary
 
 
 def related_in_order(site: Site, links: Links, prov: Provision) -> list:
     """A provision's related provisions, whichever of the two files lists the relation, in the
     site's reading order (the documents in order, each in its own order)."""
-    order = {d.slug: i for i, d in enumerate(site.documents)}
-    place = {d.slug: {p.key: n for n, p in enumerate(d.provisions)} for d in site.documents}
     both = [*links.related[prov.key], *links.cited_by[prov.key]]
-    return sorted(both, key=lambda b: (order[b.provision.doc], place[b.provision.doc][b.provision.key]))
+    return sorted(both, key=lambda b: links.order[b.provision.key])
 
 
 def topic_counts(site: Site, provisions: Iterable[Provision]) -> str:
