@@ -9,8 +9,9 @@ One command, as an editor would run them:
 
 and then, per document, what a reader would lose if the import were wrong:
 
-* 条 published vs 条 in the source: each line of the source that starts with a 条's label
-  (第X条 or 第X条之N, and a space, as the corpus writes them) against the 条 the document's
+* 条 published vs 条 in the source: each 条's label (第X条 or 第X条之N, and a space, as the
+  corpus writes them) where a line of the source starts, or after a sentence and a space where
+  a text runs its 条 together on one line, against the 条 labelled 第X条 that the document's
   JSON download lists, label by label, in order;
 * characters of the source missing from the published .txt: the source's text (whitespace,
   zero-width characters, the markup the import leaves out and a table's bars removed; §4's
@@ -45,7 +46,11 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.fidelity import TABLE_ROW, TABLE_RULE, ZERO_WIDTH, full_width  # noqa: E402
 
-ARTICLE = re.compile(r"^[第笫]\s*([一二三四五六七八九十百千零〇]+)\s*条(之[一二三四五六七八九十]+)?[ \u3000]")
+# A 条's label where a line starts, or after a sentence and a space (texts that run 条 together on one line)
+ARTICLE = re.compile(
+    r"(?:^|(?<=[。；：])[ \u3000]+)[第笫]\s*([一二三四五六七八九十百千零〇]+)\s*条(之[一二三四五六七八九十]+)?[ \u3000]",
+    re.M,
+)
 SITE = """title: 全国法律法规
 short_title: 法律法规
 description: 国家法律、行政法规、司法解释和部门规章。
@@ -71,7 +76,7 @@ def run(args: list[str], log: Path) -> tuple[int, float]:
 
 def source_articles(text: str) -> list[str]:
     """The 条 labels where lines of the source start, in order: 第一条 … 第一百三十三条之一."""
-    return ["".join(m.group(0).split()) for line in text.split("\n") if (m := ARTICLE.match(line.strip("\u200b")))]
+    return ["".join(m.group(0).split()) for m in ARTICLE.finditer(text.replace("\u200b", ""))]
 
 
 def source_chars(text: str, omitted: set[int]) -> list[str]:
@@ -202,12 +207,16 @@ def main() -> None:
             data = json.loads((out / folder.name / f"{folder.name}.json").read_text(encoding="utf-8"))
             src_file = (content / folder.name / "_document.md").read_text(encoding="utf-8")
             path = re.search(r"^  file: (.*)$", src_file, re.M)
-            source = (content / folder.name / path.group(1).strip("'\"")).resolve() if path else None
+            source = (content / path.group(1).strip("'\"")).resolve() if path else None  # as fidelity.find_source
             if source is None or not source.is_file():
                 continue
             text = source.read_text(encoding="utf-8")
             want = source_articles(text)
-            got = ["".join(p["label"].split()) for p in data["provisions"] if p["kind"] == "article"]
+            got = [  # 条 labelled 第X条 (a text numbered 一、 has none)
+                "".join(p["label"].split())
+                for p in data["provisions"]
+                if p["kind"] == "article" and p["label"][:1] in "第笫"
+            ]
             in_source += len(want)
             published += len(got)
             exact += sum(1 for a, b in zip(want, got, strict=False) if a == b) if len(want) == len(got) else 0
