@@ -186,6 +186,8 @@ def read(lines: list[tuple[int, str]]) -> Facts:
         date = iso(m)
         if date is None:
             continue
+        if name != "date_amended" and facts.dates.get(name, date) < date:
+            name = "date_amended"  # passed again, later: the amendment this text is (…第1823次会议通过)
         if name == "date_amended" or name not in facts.dates:
             facts.dates[name] = date
             facts.read.append((number, f"{name} {date}"))
